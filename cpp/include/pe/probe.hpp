@@ -1,0 +1,55 @@
+// The order probe: how much one attention layer's outputs change when word order
+// changes, and when every position is shifted, for each scheme.
+//
+// For each scheme, both sentences go through the same layer (same seed, same token
+// embeddings, same weights):
+//   sentence_distance   1 - cos(mean output of sentence, mean output of compare)
+//   token_distance      per token of the sentence, 1 - cos(its output, the output of the
+//                       same token in compare; k-th occurrence to k-th occurrence);
+//                       NaN (JSON null) where compare has no such occurrence
+//   shift_logit_change  max |logit(pos + K) - logit(pos)| over heads, i, j, with the
+//                       tokens unchanged (pre-softmax, after the scheme's bias)
+//   attention           (heads, n, n) weights for the sentence, attention_compare for compare
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+#include <xtensor/xtensor.hpp>
+
+#include "pe/registry.hpp"
+
+namespace pe {
+
+struct ProbeOptions {
+  std::string sentence;
+  std::string compare;               // empty: the sentence's tokens in reverse order
+  std::vector<std::string> schemes;  // names; empty: every registered scheme
+  int dim = 64;                      // model width d
+  int heads = 4;                     // H; dim % heads == 0
+  std::uint64_t seed = 1;            // Wq, Wk, Wv, Wo and every seeded table
+  bool causal = false;               // decoder mask j <= i
+  int shift = 16;                    // K for shift_logit_change
+  std::map<std::string, Settings> settings;  // scheme name -> KEY=VALUE settings
+  bool weights = true;               // false: streaming softmax, attention left empty
+};
+
+struct SchemeProbe {
+  std::string scheme;
+  double sentence_distance = 0;
+  std::vector<double> token_distance;   // (n), NaN where unmatched
+  double shift_logit_change = 0;
+  xt::xtensor<float, 3> attention;          // (heads, n, n)
+  xt::xtensor<float, 3> attention_compare;  // (heads, m, m)
+};
+
+struct ProbeResult {
+  std::vector<std::string> tokens;          // (n)
+  std::vector<std::string> tokens_compare;  // (m)
+  std::vector<SchemeProbe> schemes;
+};
+
+// Throws pe::Error for bad input (empty sentence, dim % heads != 0, too many tokens, ...).
+ProbeResult run_probe(const ProbeOptions& options);
+
+}  // namespace pe
