@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "pe/describe.hpp"
 #include "pe/error.hpp"
 #include "pe/json.hpp"
 #include "pe/limits.hpp"
@@ -107,29 +108,7 @@ int cmd_schemes(const Args& a) {
   const auto& all = pe::scheme_registry();
   if (a.has("json")) {
     pe::JsonWriter w(std::cout);
-    w.begin_array();
-    for (const auto& e : all) {
-      const auto& i = *e.info;
-      w.begin_object();
-      w.key("name").value(i.name).key("title").value(i.title).key("where").value(pe::site_name(i.where));
-      w.key("acts_on").value(i.acts_on).key("summary").value(i.summary);
-      w.key("paper").value(i.paper).key("source").value(i.source);
-      w.key("params").begin_array();
-      for (const auto& p : i.params) {
-        w.begin_object().key("key").value(p.key).key("kind").value(pe::kind_name(p.kind));
-        w.key("default").value(p.def);
-        if (p.kind == pe::ParamKind::choice) {
-          w.key("choices").begin_array();
-          for (const auto& c : p.choices) w.value(c);
-          w.end_array();
-        } else if (p.kind != pe::ParamKind::boolean) {
-          w.key("min").value(p.min).key("max").value(p.max).key("min_exclusive").value(p.min_exclusive);
-        }
-        w.key("help").value(p.help).end_object();
-      }
-      w.end_array().end_object();
-    }
-    w.end_array();
+    pe::write_schemes_json(w);
     std::cout << "\n";
     return 0;
   }
@@ -213,32 +192,7 @@ int cmd_probe(const Args& a) {
   std::ostringstream buf;
   if (a.has("json")) {
     pe::JsonWriter w(buf);
-    w.begin_object();
-    w.key("tokens").begin_array();
-    for (const auto& t : r.tokens) w.value(t);
-    w.end_array().key("tokens_compare").begin_array();
-    for (const auto& t : r.tokens_compare) w.value(t);
-    w.end_array();
-    w.key("dim").value(o.dim).key("heads").value(o.heads).key("seed").value(static_cast<long long>(o.seed));
-    w.key("causal").value(o.causal).key("shift").value(o.shift);
-    w.key("schemes").begin_object();
-    for (const auto& s : r.schemes) {
-      w.key(s.scheme).begin_object();
-      w.key("sentence_distance").value(s.sentence_distance);
-      w.key("token_distance").begin_array();
-      for (double t : s.token_distance) w.value(t);  // NaN -> null
-      w.end_array();
-      w.key("shift_logit_change").value(s.shift_logit_change);
-      if (o.weights) {
-        auto shape_of = [](const xt::xtensor<float, 3>& t) {
-          return std::vector<std::size_t>(t.shape().begin(), t.shape().end());
-        };
-        w.key("attention").array(s.attention.data(), shape_of(s.attention));
-        w.key("attention_compare").array(s.attention_compare.data(), shape_of(s.attention_compare));
-      }
-      w.end_object();
-    }
-    w.end_object().end_object();
+    pe::write_probe_json(w, o, r);
     buf << "\n";
   } else {
     buf << "sentence: ";

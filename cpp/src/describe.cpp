@@ -1,0 +1,65 @@
+#include "pe/describe.hpp"
+
+#include "pe/registry.hpp"
+
+namespace pe {
+
+void write_schemes_json(JsonWriter& w) {
+  w.begin_array();
+  for (const auto& e : scheme_registry()) {
+    const auto& i = *e.info;
+    w.begin_object();
+    w.key("name").value(i.name).key("title").value(i.title).key("where").value(site_name(i.where));
+    w.key("acts_on").value(i.acts_on).key("summary").value(i.summary);
+    w.key("paper").value(i.paper).key("source").value(i.source);
+    w.key("params").begin_array();
+    for (const auto& p : i.params) {
+      w.begin_object().key("key").value(p.key).key("kind").value(kind_name(p.kind));
+      w.key("default").value(p.def);
+      if (p.kind == ParamKind::choice) {
+        w.key("choices").begin_array();
+        for (const auto& c : p.choices) w.value(c);
+        w.end_array();
+      } else if (p.kind != ParamKind::boolean) {
+        w.key("min").value(p.min).key("max").value(p.max).key("min_exclusive").value(p.min_exclusive);
+      }
+      w.key("help").value(p.help).end_object();
+    }
+    w.end_array().end_object();
+  }
+  w.end_array();
+}
+
+namespace {
+std::vector<std::size_t> shape_of(const xt::xtensor<float, 3>& t) {
+  return std::vector<std::size_t>(t.shape().begin(), t.shape().end());
+}
+}  // namespace
+
+void write_probe_json(JsonWriter& w, const ProbeOptions& o, const ProbeResult& r) {
+  w.begin_object();
+  w.key("tokens").begin_array();
+  for (const auto& t : r.tokens) w.value(t);
+  w.end_array().key("tokens_compare").begin_array();
+  for (const auto& t : r.tokens_compare) w.value(t);
+  w.end_array();
+  w.key("dim").value(o.dim).key("heads").value(o.heads).key("seed").value(static_cast<long long>(o.seed));
+  w.key("causal").value(o.causal).key("shift").value(o.shift);
+  w.key("schemes").begin_object();
+  for (const auto& s : r.schemes) {
+    w.key(s.scheme).begin_object();
+    w.key("sentence_distance").value(s.sentence_distance);
+    w.key("token_distance").begin_array();
+    for (double t : s.token_distance) w.value(t);  // NaN -> null
+    w.end_array();
+    w.key("shift_logit_change").value(s.shift_logit_change);
+    if (o.weights) {
+      w.key("attention").array(s.attention.data(), shape_of(s.attention));
+      w.key("attention_compare").array(s.attention_compare.data(), shape_of(s.attention_compare));
+    }
+    w.end_object();
+  }
+  w.end_object().end_object();
+}
+
+}  // namespace pe

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# npm test: install what is missing, build, then run every test layer and end with one
+# line "N passed, N failed" (test cases across all layers).
+#   1. Catch2 suite, native (via CTest)              build/native
+#   2. Catch2 suite under ASan + UBSan               build/asan
+#   3. kernel tests compiled to WASM (SIMD, scalar)  node build/wasm-*/pe_kernel_tests.js
+#   4. Node tests of the built WASM module           node --test tests/node/
+#   5. browser tests, Playwright + Debian Chromium   node --test tests/browser/
+# Run one layer alone: scripts/test.sh native|asan|wasm-kernels|node|browser
+set -uo pipefail
+cd "$(dirname "$0")/.."
+only=${1:-all}
+jobs=${PE_JOBS:-2}
+
+bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+if [ "$only" = all ] || [ "$only" != asan ]; then
+  bash scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+passed=0
+failed=0
+log_dir=build/test-logs
+mkdir -p "$log_dir"
+
+# Catch2 v2 summary: "All tests passed (A assertions in N test cases)" or
+# "test cases: N | P passed | F failed"
+count_catch() {
+  local log=$1 line p f
+  line=$(grep -E "^(All tests passed|test cases:)" "$log" | tail -n 1)
+  if [[ $line =~ All\ tests\ passed.*in\ ([0-9]+)\ test\ case ]]; then
+    p=${BASH_REMATCH[1]}; f=0
+  elif [[ $line =~ test\ cases:\ *([0-9]+)\ \|\ *([0-9]+)\ passed\ \|\ *([0-9]+)\ failed ]]; then
+    p=${BASH_REMATCH[2]}; f=${BASH_REMATCH[3]}
+  elif [[ $line =~ test\ cases:\ *([0-9]+)\ \|\ *([0-9]+)\ failed ]]; then
+    p=0; f=${BASH_REMATCH[2]}
+  else
+    p=0; f=1
+  fi
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "   -> $p passed, $f failed"
+}
+
+# node --test (TAP): "# pass N" / "# fail N"
+count_node() {
+  local log=$1 p f
+  p=$(grep -E "^# pass [0-9]+" "$log" | tail -n 1 | awk '{print $3}')
+  f=$(grep -E "^# fail [0-9]+" "$log" | tail -n 1 | awk '{print $3}')
+  [ -z "$p" ] && p=0
+  [ -z "$f" ] && f=1
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "   -> $p passed, $f failed"
+}
+
+run_layer() { [ "$only" = all ] || [ "$only" = "$1" ]; }
+
+if run_layer native; then
+  echo "== test: Catch2 (native)"
+  ctest --test-dir build/native --output-on-failure -V > "$log_dir/native.log" 2>&1
+  grep -E "^(All tests|test cases|assertions)" "$log_dir/native.log" | tail -n 2
+  grep -B2 -A12 "FAILED:" "$log_dir/native.log" | head -n 80
+  count_catch "$log_dir/native.log"
+fi
+
+if run_layer asan; then
+  echo "== test: Catch2 (AddressSanitizer + UndefinedBehaviorSanitizer)"
+  cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DPE_SANITIZE=ON >/dev/null &&
+    cmake --build build/asan -j"$jobs" --target pe_tests > "$log_dir/asan-build.log" 2>&1
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ./build/asan/pe_tests --order decl > "$log_dir/asan.log" 2>&1
+  grep -E "ERROR: (Address|Leak)Sanitizer|runtime error" "$log_dir/asan.log" | head -n 20
+  grep -B2 -A12 "FAILED:" "$log_dir/asan.log" | head -n 80
+  count_catch "$log_dir/asan.log"
+  if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error" "$log_dir/asan.log"; then
+    failed=$((failed + 1)); echo "   -> sanitizer reported an error (counted as a failure)"
+  fi
+fi
+
+if run_layer wasm-kernels; then
+  for variant in simd scalar; do
+    echo "== test: kernel tests in WASM ($variant)"
+    if [ -f "build/wasm-$variant/pe_kernel_tests.js" ]; then
+      node "build/wasm-$variant/pe_kernel_tests.js" > "$log_dir/wasm-$variant.log" 2>&1
+      grep -B2 -A12 "FAILED:" "$log_dir/wasm-$variant.log" | head -n 60
+      count_catch "$log_dir/wasm-$variant.log"
+    else
+      echo "   build/wasm-$variant/pe_kernel_tests.js is missing"; failed=$((failed + 1))
+    fi
+  done
+fi
+
+if run_layer node; then
+  echo "== test: Node tests of the WASM module"
+  node --test --test-reporter=tap tests/node/ > "$log_dir/node.log" 2>&1
+  grep -E "^not ok|^# (pass|fail)" "$log_dir/node.log"
+  grep -A25 "^not ok" "$log_dir/node.log" | head -n 80
+  count_node "$log_dir/node.log"
+fi
+
+if run_layer browser; then
+  echo "== test: browser tests (Playwright + Debian Chromium, headless)"
+  node --test --test-concurrency=1 --test-reporter=tap tests/browser/ > "$log_dir/browser.log" 2>&1
+  grep -E "^not ok|^# (pass|fail)" "$log_dir/browser.log"
+  grep -A25 "^not ok" "$log_dir/browser.log" | head -n 80
+  count_node "$log_dir/browser.log"
+fi
+
+echo
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

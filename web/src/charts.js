@@ -1,0 +1,227 @@
+// SVG charts shared by the views: heatmap (with token labels, a hover readout and a
+// data-table alternative), ranked bars and line charts. Pure builders: they return
+// elements and never read the state. Every label goes in as text.
+import { h, s, fmt } from './dom.js';
+import { inkOn } from './colors.js';
+
+const FONT = 11;
+const clampLabel = (t, n = 10) => (t.length > n ? t.slice(0, n - 1) + '…' : t);
+
+// Cell under a pointer event, in (row, col), or null.
+function cellAt(svg, ev, x0, y0, cw, ch, rows, cols) {
+  const pt = svg.createSVGPoint();
+  pt.x = ev.clientX;
+  pt.y = ev.clientY;
+  const m = svg.getScreenCTM();
+  if (!m) return null;
+  const p = pt.matrixTransform(m.inverse());
+  const j = Math.floor((p.x - x0) / cw);
+  const i = Math.floor((p.y - y0) / ch);
+  return i >= 0 && j >= 0 && i < rows && j < cols ? [i, j] : null;
+}
+
+// values: (rows * cols) row-major. scale: value -> colour.
+// readout(i, j, v) -> text for the hover line. Returns {figure, svg}.
+export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title, rowAxis, colAxis, readout, maxSize = 300, legend, tableLimit = 4096, describe }) {
+  const labelled = rowLabels && Math.max(rows, cols) <= 40;
+  const cell = Math.max(1, Math.min(26, Math.floor(maxSize / Math.max(rows, cols))));
+  const cw = cell, ch = cell;
+  const left = labelled ? 64 : 34, top = labelled ? 58 : 22;
+  const width = left + cols * cw + 8, height = top + rows * ch + 26;
+  const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title + (describe ? ': ' + describe : ''), class: 'heatmap', tabindex: 0 });
+  svg.append(s('text', { x: 0, y: 12, class: 'chart-title' }, title));
+  if (rows * cols <= 6000) {
+    const g = s('g', { 'shape-rendering': 'crispEdges' });
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) {
+        const v = values[i * cols + j];
+        g.append(s('rect', { x: left + j * cw, y: top + i * ch, width: cw, height: ch, fill: Number.isNaN(v) ? 'none' : scale(v) }));
+      }
+    svg.append(g);
+  } else {
+    // Large tables: one bitmap (data: URL) instead of thousands of nodes.
+    const c = document.createElement('canvas');
+    c.width = cols;
+    c.height = rows;
+    const ctx = c.getContext('2d');
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) {
+        ctx.fillStyle = scale(values[i * cols + j]);
+        ctx.fillRect(j, i, 1, 1);
+      }
+    svg.append(s('image', { x: left, y: top, width: cols * cw, height: rows * ch, href: c.toDataURL('image/png'), preserveAspectRatio: 'none', style: 'image-rendering: pixelated' }));
+  }
+  if (labelled) {
+    for (let j = 0; j < cols; j++) {
+      const x = left + j * cw + cw / 2, y = top - 4;
+      svg.append(s('text', { x, y, transform: `rotate(-55 ${x} ${y})`, class: 'tick' }, clampLabel(colLabels[j])));
+    }
+    for (let i = 0; i < rows; i++)
+      svg.append(s('text', { x: left - 4, y: top + i * ch + ch / 2 + 4, 'text-anchor': 'end', class: 'tick' }, clampLabel(rowLabels[i])));
+  } else {
+    svg.append(s('text', { x: left, y: top - 4, class: 'tick' }, '0'));
+    svg.append(s('text', { x: left + cols * cw, y: top - 4, 'text-anchor': 'end', class: 'tick' }, String(cols - 1)));
+    svg.append(s('text', { x: left - 4, y: top + 8, 'text-anchor': 'end', class: 'tick' }, '0'));
+    svg.append(s('text', { x: left - 4, y: top + rows * ch, 'text-anchor': 'end', class: 'tick' }, String(rows - 1)));
+  }
+  if (colAxis) svg.append(s('text', { x: left + (cols * cw) / 2, y: height - 8, 'text-anchor': 'middle', class: 'axis' }, colAxis));
+  if (rowAxis) svg.append(s('text', { x: 10, y: top + (rows * ch) / 2, transform: `rotate(-90 10 ${top + (rows * ch) / 2})`, 'text-anchor': 'middle', class: 'axis' }, rowAxis));
+  const cursor = s('rect', { class: 'cursor', width: cw, height: ch, x: -100, y: -100, fill: 'none' });
+  svg.append(cursor);
+
+  const out = h('output', { class: 'readout', 'aria-live': 'polite' }, '\u00a0');
+  const text = (i, j) => (readout ? readout(i, j, values[i * cols + j]) : `(${i}, ${j}): ${fmt(values[i * cols + j], 6)}`);
+  let at = null;
+  const show = (i, j) => {
+    at = [i, j];
+    cursor.setAttribute('x', left + j * cw);
+    cursor.setAttribute('y', top + i * ch);
+    out.textContent = text(i, j);
+  };
+  svg.addEventListener('pointermove', (ev) => {
+    const c = cellAt(svg, ev, left, top, cw, ch, rows, cols);
+    if (c) show(...c);
+  });
+  svg.addEventListener('keydown', (ev) => {
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    const m = moves[ev.key];
+    if (!m) return;
+    ev.preventDefault();
+    const [i, j] = at || [0, -m[1] === 1 ? 1 : 0];
+    show(Math.min(rows - 1, Math.max(0, i + m[0])), Math.min(cols - 1, Math.max(0, j + m[1])));
+  });
+  svg.addEventListener('focus', () => at || show(0, 0));
+
+  const fig = h('figure', { class: 'chart' }, svg, legend || null, out);
+  if (rows * cols <= tableLimit) fig.append(dataTable({ values, rows, cols, rowLabels, colLabels, caption: title }));
+  else fig.append(h('p', { class: 'small' }, `Data table omitted (${rows} x ${cols} values); use the CSV export.`));
+  return { figure: fig, svg };
+}
+
+// The data-table alternative to a heatmap, folded in a <details>.
+export function dataTable({ values, rows, cols, rowLabels, colLabels, caption }) {
+  const table = h('table', { class: 'data' }, h('caption', null, caption));
+  const head = h('tr', null, h('th', { scope: 'col' }, ''));
+  for (let j = 0; j < cols; j++) head.append(h('th', { scope: 'col' }, colLabels ? colLabels[j] : String(j)));
+  table.append(h('thead', null, head));
+  const body = h('tbody');
+  for (let i = 0; i < rows; i++) {
+    const tr = h('tr', null, h('th', { scope: 'row' }, rowLabels ? rowLabels[i] : String(i)));
+    for (let j = 0; j < cols; j++) tr.append(h('td', null, fmt(values[i * cols + j], 4)));
+    body.append(tr);
+  }
+  table.append(body);
+  return h('details', { class: 'table-alt' }, h('summary', null, 'Data table'), h('div', { class: 'scroll' }, table));
+}
+
+// Colour legend: a gradient bar with its end values.
+export function legendBar(scale, lo, hi, label) {
+  const w = 160, steps = 24;
+  const svg = s('svg', { width: w + 90, height: 30, class: 'legend', role: 'img', 'aria-label': `${label}: colour from ${fmt(lo)} to ${fmt(hi)}` });
+  for (let k = 0; k < steps; k++) svg.append(s('rect', { x: 40 + (k * w) / steps, y: 4, width: w / steps + 0.5, height: 10, fill: scale(lo + ((hi - lo) * (k + 0.5)) / steps) }));
+  svg.append(s('text', { x: 36, y: 13, 'text-anchor': 'end', class: 'tick' }, fmt(lo, 3)));
+  svg.append(s('text', { x: 44 + w, y: 13, class: 'tick' }, fmt(hi, 3)));
+  svg.append(s('text', { x: 40, y: 27, class: 'tick' }, label));
+  return svg;
+}
+
+// Ranked horizontal bars. items: [{key, label, value, note?, error?}], sorted by caller.
+export function bars({ items, title, onPick, selected, max }) {
+  const rowH = 22, left = 190, w = 300, right = 120;
+  const top = 24;
+  const height = top + items.length * rowH + 8;
+  const svg = s('svg', { width: left + w + right, height, viewBox: `0 0 ${left + w + right} ${height}`, role: 'img', 'aria-label': title, class: 'bars' });
+  svg.append(s('text', { x: 0, y: 14, class: 'chart-title' }, title));
+  const m = max || Math.max(1e-12, ...items.map((d) => (Number.isFinite(d.value) ? d.value : 0)));
+  items.forEach((d, k) => {
+    const y = top + k * rowH;
+    const g = s('g', { class: 'bar' + (d.key === selected ? ' selected' : ''), dataset: { scheme: d.key } });
+    g.append(s('text', { x: left - 8, y: y + 15, 'text-anchor': 'end', class: 'label' }, d.label));
+    const bw = Number.isFinite(d.value) ? Math.max(d.value > 0 ? 1 : 0, (d.value / m) * w) : 0;
+    g.append(s('rect', { x: left, y: y + 4, width: bw, height: rowH - 8, class: 'bar-fill' }));
+    if (d.value === 0) g.append(s('line', { x1: left, x2: left, y1: y + 2, y2: y + rowH - 2, class: 'zero' }));
+    g.append(s('text', { x: left + bw + 6, y: y + 15, class: 'value' }, d.error ? 'error' : fmt(d.value, 4)));
+    if (onPick) g.addEventListener('click', () => onPick(d.key));
+    svg.append(g);
+  });
+  return svg;
+}
+
+// Line chart. series: [{name, xs, ys, color, dash?}]. Returns {figure, svg}.
+export function lines({ series, title, xLabel, yLabel, width = 520, height = 240, markers = [], readoutDigits = 5 }) {
+  const left = 56, right = 12, top = 26, bottom = 38;
+  const pw = width - left - right, ph = height - top - bottom;
+  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  for (const se of series)
+    se.xs.forEach((x, k) => {
+      const y = se.ys[k];
+      if (!Number.isFinite(y)) return;
+      xmin = Math.min(xmin, x); xmax = Math.max(xmax, x);
+      ymin = Math.min(ymin, y); ymax = Math.max(ymax, y);
+    });
+  if (!Number.isFinite(xmin)) { xmin = 0; xmax = 1; ymin = 0; ymax = 1; }
+  if (ymin === ymax) { ymin -= 1; ymax += 1; }
+  if (xmin === xmax) xmax = xmin + 1;
+  const pad = (ymax - ymin) * 0.05;
+  ymin -= pad; ymax += pad;
+  const X = (x) => left + ((x - xmin) / (xmax - xmin)) * pw;
+  const Y = (y) => top + (1 - (y - ymin) / (ymax - ymin)) * ph;
+  const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${title}: ${series.map((x) => x.name).join(', ')}`, class: 'lines', tabindex: 0 });
+  svg.append(s('text', { x: 0, y: 14, class: 'chart-title' }, title));
+  svg.append(s('rect', { x: left, y: top, width: pw, height: ph, class: 'plot-bg' }));
+  for (let k = 0; k <= 4; k++) {
+    const yv = ymin + ((ymax - ymin) * k) / 4;
+    svg.append(s('line', { x1: left, x2: left + pw, y1: Y(yv), y2: Y(yv), class: 'grid' }));
+    svg.append(s('text', { x: left - 4, y: Y(yv) + 4, 'text-anchor': 'end', class: 'tick' }, fmt(yv, 3)));
+    const xv = xmin + ((xmax - xmin) * k) / 4;
+    svg.append(s('text', { x: X(xv), y: top + ph + 14, 'text-anchor': 'middle', class: 'tick' }, fmt(xv, 3)));
+  }
+  if (ymin < 0 && ymax > 0) svg.append(s('line', { x1: left, x2: left + pw, y1: Y(0), y2: Y(0), class: 'axis-zero' }));
+  for (const mk of markers) {
+    if (mk.x < xmin || mk.x > xmax) continue;
+    svg.append(s('line', { x1: X(mk.x), x2: X(mk.x), y1: top, y2: top + ph, class: 'marker' }));
+    svg.append(s('text', { x: X(mk.x) + 3, y: top + 10, class: 'tick' }, mk.label));
+  }
+  for (const se of series) {
+    let d = '', pen = false;
+    se.xs.forEach((x, k) => {
+      const y = se.ys[k];
+      if (!Number.isFinite(y)) { pen = false; return; }
+      d += `${pen ? 'L' : 'M'}${X(x).toFixed(1)},${Y(y).toFixed(1)}`;
+      pen = true;
+    });
+    svg.append(s('path', { d, fill: 'none', stroke: se.color, 'stroke-width': 1.8, 'stroke-dasharray': se.dash || null }));
+  }
+  svg.append(s('text', { x: left + pw / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis' }, xLabel));
+  svg.append(s('text', { x: 12, y: top + ph / 2, transform: `rotate(-90 12 ${top + ph / 2})`, 'text-anchor': 'middle', class: 'axis' }, yLabel));
+  const guide = s('line', { x1: -10, x2: -10, y1: top, y2: top + ph, class: 'guide' });
+  svg.append(guide);
+  const legend = h('ul', { class: 'legend-list' }, series.map((se) => h('li', null, h('span', { class: 'swatch' + (se.dash ? ' dashed' : ''), style: `--c:${se.color}` }), se.name)));
+  const out = h('output', { class: 'readout', 'aria-live': 'polite' }, '\u00a0');
+  const xsAll = [...new Set(series.flatMap((se) => Array.from(se.xs)))].sort((a, b) => a - b);
+  let idx = -1;
+  const show = (x) => {
+    guide.setAttribute('x1', X(x)); guide.setAttribute('x2', X(x));
+    out.textContent = `${xLabel} = ${fmt(x, 6)}: ` + series.map((se) => {
+      const k = Array.prototype.indexOf.call(se.xs, x);
+      return `${se.name} ${k < 0 ? '–' : fmt(se.ys[k], readoutDigits)}`;
+    }).join(' · ');
+  };
+  svg.addEventListener('pointermove', (ev) => {
+    const pt = svg.createSVGPoint(); pt.x = ev.clientX; pt.y = ev.clientY;
+    const m = svg.getScreenCTM(); if (!m) return;
+    const p = pt.matrixTransform(m.inverse());
+    const xv = xmin + ((p.x - left) / pw) * (xmax - xmin);
+    let best = 0;
+    for (let k = 1; k < xsAll.length; k++) if (Math.abs(xsAll[k] - xv) < Math.abs(xsAll[best] - xv)) best = k;
+    idx = best;
+    if (xsAll.length) show(xsAll[best]);
+  });
+  svg.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'ArrowLeft' && ev.key !== 'ArrowRight') return;
+    ev.preventDefault();
+    idx = Math.max(0, Math.min(xsAll.length - 1, idx + (ev.key === 'ArrowRight' ? 1 : -1)));
+    show(xsAll[idx]);
+  });
+  return { figure: h('figure', { class: 'chart' }, svg, legend, out), svg };
+}

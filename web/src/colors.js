@@ -1,0 +1,51 @@
+// Colour scales readable in light and dark modes and for colour-vision deficiencies:
+// viridis (sequential: attention weights, tables of magnitudes) and a blue-orange
+// diverging scale (differences and signed values; blue negative, orange positive).
+const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
+const DIVERGING_LIGHT = ['#2166ac', '#67a9cf', '#d1e5f0', '#f7f7f7', '#fee0b6', '#f1a340', '#b35806'];
+const DIVERGING_DARK = ['#9ecae1', '#4a90c2', '#1d3d5c', '#262626', '#5c3a14', '#c7781f', '#fdb863'];
+
+const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+const toHex = (c) => '#' + c.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('');
+
+function ramp(stops) {
+  const cs = stops.map(rgb);
+  return (t) => {
+    if (!Number.isFinite(t)) return '#808080';
+    const x = Math.min(1, Math.max(0, t)) * (cs.length - 1);
+    const i = Math.min(cs.length - 2, Math.floor(x));
+    const f = x - i;
+    return toHex(cs[i].map((v, k) => v + (cs[i + 1][k] - v) * f));
+  };
+}
+
+export const isDark = () => typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+
+export const viridis = ramp(VIRIDIS);
+const divLight = ramp(DIVERGING_LIGHT);
+const divDark = ramp(DIVERGING_DARK);
+
+// Sequential scale over [lo, hi].
+export function sequential(lo, hi) {
+  const span = hi - lo || 1;
+  return (v) => viridis((v - lo) / span);
+}
+
+// Diverging scale symmetric around 0 over [-m, m].
+export function diverging(m) {
+  const f = isDark() ? divDark : divLight;
+  const span = m || 1;
+  return (v) => f(0.5 + v / (2 * span));
+}
+
+// Black or white, whichever reads better on the given fill.
+export function inkOn(hex) {
+  const [r, g, b] = rgb(hex).map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.22 ? '#000000' : '#ffffff';
+}
+
+// Series colours for line charts (Okabe-Ito, safe for common deficiencies).
+export const SERIES = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#7f7f7f', '#f0e442'];

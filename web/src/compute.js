@@ -1,0 +1,100 @@
+// Turns the state into probe calls and collects the results the views draw.
+//   ranking: every scheme, streaming (no attention weights): sentence and token distances
+//   detail:  the selected scheme(s) with attention weights for the heatmaps
+// One scheme that rejects the shape or its settings does not take the others down:
+// after a failed joint call each scheme is probed alone and keeps its own error.
+// Inputs are capped before they reach the core so the page never blocks: past
+// PAGE_MAX_WORDS the core is only asked to tokenise (it refuses more than its limit with
+// its own message) and nothing is computed.
+export const PAGE_MAX_WORDS = 512;
+export const CORE_MAX_TOKENS = 4096;
+
+// A lower bound on the token count (every whitespace-separated chunk is >= 1 token).
+export const roughWords = (t) => (t.match(/\S+/g) || []).length;
+
+function settingsFor(store, names) {
+  const st = store.get();
+  const out = {};
+  for (const n of names) if (st.settings[n]) out[n] = { ...st.settings[n] };
+  return out;
+}
+
+function probeEach(engine, base, names) {
+  const res = { tokens: null, tokens_compare: null, schemes: {}, errors: {} };
+  try {
+    const r = engine.probe({ ...base, schemes: names });
+    return { ...r, errors: {} };
+  } catch (e) {
+    if (names.length === 1) {
+      res.errors[names[0]] = e.message;
+      res.fatal = e.message;
+      return res;
+    }
+  }
+  for (const n of names) {
+    try {
+      const r = engine.probe({ ...base, schemes: [n] });
+      res.tokens = r.tokens;
+      res.tokens_compare = r.tokens_compare;
+      res.schemes[n] = r.schemes[n];
+    } catch (e) {
+      res.errors[n] = e.message;
+    }
+  }
+  if (!res.tokens) res.fatal = Object.values(res.errors)[0];
+  return res;
+}
+
+// Returns {ok, message?, ranking, detail, ms}.
+export function compute(engine, store) {
+  const st = store.get();
+  const all = engine.schemes().map((x) => x.name);
+  if (!st.a.trim()) return { ok: false, which: 'a', message: 'Sentence A is empty: type a few words.' };
+  if (!st.b.trim()) return { ok: false, which: 'b', message: 'Sentence B is empty: type a few words, or use "copy A" and a variation.' };
+  for (const [which, text] of [['a', st.a], ['b', st.b]]) {
+    const words = roughWords(text);
+    if (words > PAGE_MAX_WORDS) {
+      let core = '';
+      if (words > CORE_MAX_TOKENS) {
+        // Let the core say why (its tokenizer refuses before any computation).
+        try {
+          engine.probe({ sentence: text, compare: 'x', schemes: [all[0]], dim: 8, heads: 1, weights: true });
+        } catch (e) {
+          core = ` The engine says: "${e.message}".`;
+        }
+      }
+      return {
+        ok: false,
+        which,
+        message: `Sentence ${which.toUpperCase()} has ${words.toLocaleString('en')} words; the live page works with up to ${PAGE_MAX_WORDS} so every view stays interactive.${core} Shorten it to continue.`,
+      };
+    }
+  }
+  const base = { sentence: st.a, compare: st.b, dim: st.dim, heads: st.heads, seed: st.seed, causal: st.causal, shift: st.shift };
+  const t0 = performance.now();
+  const ranking = probeEach(engine, { ...base, weights: false, settings: settingsFor(store, all) }, all);
+  const t1 = performance.now();
+  if (ranking.fatal && !Object.keys(ranking.schemes).length) return { ok: false, which: 'a', message: ranking.fatal };
+  const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
+  const detail = probeEach(engine, { ...base, weights: true, settings: settingsFor(store, picked) }, picked);
+  const t2 = performance.now();
+  return { ok: true, ranking, detail, ms: { ranking: t1 - t0, detail: t2 - t1 } };
+}
+
+// A seeded shuffle (mulberry32) so "shuffle" is reproducible from the seed.
+export function shuffled(items, seed) {
+  let a = seed >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}

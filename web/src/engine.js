@@ -1,0 +1,78 @@
+// The one typed wrapper around the WASM module. It loads the module once (the SIMD
+// build when the engine validates a SIMD instruction, else the scalar build) and
+// turns the module's {error} results into thrown Errors with the same message.
+//
+//   const engine = await loadEngine();            // or loadEngine({ simd: false })
+//   engine.schemes()   -> [{name, title, where, acts_on, summary, paper, source, params}]
+//   engine.table(name, {len, dim, heads, settings}) -> {name: {shape, integer, data}}
+//   engine.probe({sentence, compare, schemes, dim, heads, seed, causal, shift, weights,
+//                 settings: {scheme: {key: value}}})
+//     -> {tokens, tokens_compare, schemes: {name: {sentence_distance, token_distance,
+//         shift_logit_change, attention, attention_shape, attention_compare, ...}}}
+
+// (module (func (result v128) i32.const 0 i8x16.splat))
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0, 10, 8, 1, 6, 0, 0x41, 0, 0xfd, 0x0f, 0x0b,
+]);
+
+export function simdSupported() {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+function unwrap(result) {
+  if (result && typeof result.error === 'string') throw new Error(result.error);
+  return result;
+}
+
+export class Engine {
+  constructor(module, simd) {
+    this.module = module;
+    this.simd = simd;
+    this._schemes = null;
+  }
+
+  schemes() {
+    if (!this._schemes) this._schemes = JSON.parse(this.module.schemesJson());
+    return this._schemes;
+  }
+
+  table(name, { len, dim, heads = 1, settings = {} } = {}) {
+    const r = unwrap(this.module.table(String(name), len | 0, dim | 0, heads | 0, stringify(settings)));
+    const out = {};
+    for (const e of r.entries) out[e.name] = { shape: e.shape, integer: e.integer, data: e.data };
+    return out;
+  }
+
+  probe(options) {
+    const o = { ...options };
+    if (o.settings) {
+      const s = {};
+      for (const [k, v] of Object.entries(o.settings)) s[k] = stringify(v);
+      o.settings = s;
+    }
+    return unwrap(this.module.probe(o));
+  }
+}
+
+function stringify(settings) {
+  const out = {};
+  for (const [k, v] of Object.entries(settings || {})) out[k] = String(v);
+  return out;
+}
+
+let loading = null;
+
+// Loads the module once per page (or per Node process). `simd` forces a build.
+export function loadEngine({ simd } = {}) {
+  const useSimd = simd === undefined ? simdSupported() : Boolean(simd);
+  if (simd === undefined && loading) return loading;
+  const p = (useSimd ? import('./generated/pe_module_simd.mjs') : import('./generated/pe_module_scalar.mjs'))
+    .then((m) => m.default())
+    .then((module) => new Engine(module, useSimd));
+  if (simd === undefined) loading = p;
+  return p;
+}

@@ -1,0 +1,245 @@
+// The one state module. It owns the URL hash: every control of the page lives there,
+// so reloading or sharing the URL restores the exact view. Views never touch
+// location; they read store.get() and call store.set(patch).
+//
+// Hash format (URLSearchParams; only values that differ from the defaults are written):
+//   #a=the+dog+chased+the+cat&b=...&scheme=rope&vs=alibi&dim=64&heads=4&seed=1
+//    &causal=1&shift=16&head=0&len=128&train=64&view=heatmaps&embed=1&hide=controls
+//    &p.rope.theta=500000&p.rope.scaling=yarn
+// Unknown keys and invalid values fall back to their defaults; the reasons are kept
+// in store.notices for the page to show. `?embed` in the query string also turns on
+// embed mode. Scheme settings (p.SCHEME.KEY) are checked against the parameter
+// descriptions from engine.schemes() (kind, range, choices).
+
+export const DEFAULT_A = 'the dog chased the cat';
+export const DEFAULT_B = 'the cat chased the dog';
+export const VIEWS = ['order', 'heatmaps', 'adds', 'distance', 'length', 'explain'];
+export const HIDE_FLAGS = ['controls', 'sentences', 'title', 'exports'];
+export const DIMS = [8, 16, 32, 64, 128, 256, 512];
+export const HEADS = [1, 2, 3, 4, 6, 8, 12, 16];
+
+const text = (max) => (v) => {
+  if (v.length > max) throw new Error(`longer than ${max} characters`);
+  return v;
+};
+const int = (lo, hi) => (v) => {
+  if (!/^-?\d+$/.test(v)) throw new Error(`not an integer`);
+  const n = Number(v);
+  if (n < lo || n > hi) throw new Error(`out of range [${lo}, ${hi}]`);
+  return n;
+};
+const oneOf = (list) => (v) => {
+  const n = typeof list[0] === 'number' ? Number(v) : v;
+  if (!list.includes(n)) throw new Error(`not one of ${list.join(', ')}`);
+  return n;
+};
+const bool = (v) => {
+  if (v === '1' || v === 'true') return true;
+  if (v === '0' || v === 'false') return false;
+  throw new Error('not 0 or 1');
+};
+const list = (allowed) => (v) => {
+  const items = v.split(',').filter(Boolean);
+  for (const i of items) if (!allowed.includes(i)) throw new Error(`'${i}' is not one of ${allowed.join(', ')}`);
+  return items;
+};
+
+// Checks one scheme setting against its description; returns the canonical text.
+export function checkSetting(spec, value) {
+  const v = String(value).trim();
+  const range = () => `[${spec.min}, ${spec.max}]`;
+  const inRange = (x) =>
+    Number.isFinite(x) && (spec.min_exclusive ? x > spec.min : x >= spec.min) && x <= spec.max;
+  switch (spec.kind) {
+    case 'boolean':
+      if (['1', 'true', 'on', 'yes'].includes(v)) return 'true';
+      if (['0', 'false', 'off', 'no'].includes(v)) return 'false';
+      throw new Error('not true or false');
+    case 'choice':
+      if (!spec.choices.includes(v)) throw new Error(`not one of ${spec.choices.join(', ')}`);
+      return v;
+    case 'integer':
+      if (!/^-?\d+$/.test(v) || !inRange(Number(v))) throw new Error(`not an integer in ${range()}`);
+      return String(Number(v));
+    case 'list': {
+      if (v === '') return '';
+      const items = v.split(',').map((x) => x.trim());
+      if (!items.length || items.some((x) => x === '' || !inRange(Number(x))))
+        throw new Error(`not a comma-separated list of numbers in ${range()}`);
+      return items.map(Number).join(',');
+    }
+    default:
+      if (v === '' || !inRange(Number(v)))
+        throw new Error(`not a number in ${spec.min_exclusive ? '(' : '['}${spec.min}, ${spec.max}]`);
+      return String(Number(v));
+  }
+}
+
+export function createStore(schemes, { location: loc = window.location, history: hist = window.history } = {}) {
+  const names = schemes.map((s) => s.name);
+  const preferred = ['sinusoidal', 'rope', 'alibi'].find((n) => names.includes(n)) || names[0];
+  const fields = {
+    a: { def: DEFAULT_A, parse: text(100000) },
+    b: { def: DEFAULT_B, parse: text(100000) },
+    scheme: { def: preferred, parse: oneOf(names) },
+    vs: { def: '', parse: (v) => (v === '' ? '' : oneOf(names)(v)) },
+    dim: { def: 64, parse: oneOf(DIMS) },
+    heads: { def: 4, parse: oneOf(HEADS) },
+    seed: { def: 1, parse: int(0, 4294967295) },
+    causal: { def: false, parse: bool },
+    shift: { def: 16, parse: int(0, 4096) },
+    head: { def: -1, parse: int(-1, 15) },
+    len: { def: 128, parse: int(1, 1024) },
+    train: { def: 64, parse: int(1, 1024) },
+    view: { def: 'heatmaps', parse: oneOf(VIEWS) },
+    embed: { def: false, parse: bool },
+    hide: { def: [], parse: list(HIDE_FLAGS) },
+  };
+  const specs = new Map(schemes.map((s) => [s.name, new Map(s.params.map((p) => [p.key, p]))]));
+
+  const defaults = () => {
+    const o = { settings: {} };
+    for (const [k, f] of Object.entries(fields)) o[k] = Array.isArray(f.def) ? [...f.def] : f.def;
+    return o;
+  };
+
+  let state = defaults();
+  let notices = [];
+  const listeners = new Set();
+
+  function parse(hash, search) {
+    const next = defaults();
+    const problems = [];
+    const params = new URLSearchParams(hash.replace(/^#/, ''));
+    for (const [key, raw] of params) {
+      if (key.startsWith('p.')) {
+        const [, scheme, ...rest] = key.split('.');
+        const pkey = rest.join('.');
+        const spec = specs.get(scheme)?.get(pkey);
+        if (!spec) {
+          problems.push(`unknown setting "${key}" ignored`);
+          continue;
+        }
+        try {
+          const v = checkSetting(spec, raw);
+          if (v !== checkSetting(spec, spec.default)) (next.settings[scheme] ||= {})[pkey] = v;
+        } catch (e) {
+          problems.push(`${scheme} ${pkey}="${raw}" is ${e.message}; using ${spec.default}`);
+        }
+        continue;
+      }
+      const f = fields[key];
+      if (!f) {
+        problems.push(`unknown key "${key}" ignored`);
+        continue;
+      }
+      try {
+        next[key] = f.parse(raw);
+      } catch (e) {
+        problems.push(`${key}="${raw.length > 40 ? raw.slice(0, 40) + '…' : raw}" is ${e.message}; using the default`);
+      }
+    }
+    if (next.dim % next.heads !== 0) {
+      problems.push(`width ${next.dim} is not divisible by ${next.heads} heads; using the defaults`);
+      next.dim = fields.dim.def;
+      next.heads = fields.heads.def;
+    }
+    if (next.head >= next.heads) next.head = -1;
+    if (/(^|[?&])embed(=|&|$)/.test(search || '')) next.embed = true;
+    return { next, problems };
+  }
+
+  function serialize(st) {
+    const p = new URLSearchParams();
+    for (const [k, f] of Object.entries(fields)) {
+      const v = st[k];
+      if (Array.isArray(v)) {
+        if (v.join(',') !== f.def.join(',')) p.set(k, v.join(','));
+      } else if (v !== f.def) {
+        p.set(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+      }
+    }
+    for (const scheme of Object.keys(st.settings).sort())
+      for (const [k, v] of Object.entries(st.settings[scheme])) p.set(`p.${scheme}.${k}`, v);
+    return p.toString();
+  }
+
+  function emit(reason) {
+    for (const fn of listeners) fn(state, reason);
+  }
+
+  function writeHash() {
+    const h = serialize(state);
+    const url = loc.pathname + loc.search + (h ? '#' + h : '');
+    if (url !== loc.pathname + loc.search + loc.hash) hist.replaceState(null, '', url);
+  }
+
+  function load() {
+    const { next, problems } = parse(loc.hash, loc.search);
+    state = next;
+    notices = problems;
+  }
+
+  load();
+
+  return {
+    fields,
+    get: () => state,
+    get notices() {
+      return notices;
+    },
+    dismissNotices() {
+      notices = [];
+      emit('notices');
+    },
+    // patch: {key: value} of top-level fields (validated like the hash would be).
+    set(patch) {
+      const next = { ...state, settings: state.settings };
+      for (const [k, v] of Object.entries(patch)) {
+        if (!(k in fields)) throw new Error(`unknown state key ${k}`);
+        next[k] = v;
+      }
+      if (next.dim % next.heads !== 0) return false;
+      if (next.head >= next.heads) next.head = -1;
+      state = next;
+      writeHash();
+      emit('set');
+      return true;
+    },
+    // Sets (or clears, value === undefined / default) one scheme setting. Throws on bad values.
+    setSetting(scheme, key, value) {
+      const spec = specs.get(scheme)?.get(key);
+      if (!spec) throw new Error(`unknown setting ${scheme}.${key}`);
+      const settings = { ...state.settings, [scheme]: { ...(state.settings[scheme] || {}) } };
+      const v = value === undefined ? undefined : checkSetting(spec, value);
+      if (v === undefined || v === checkSetting(spec, spec.default)) delete settings[scheme][key];
+      else settings[scheme][key] = v;
+      if (!Object.keys(settings[scheme]).length) delete settings[scheme];
+      state = { ...state, settings };
+      writeHash();
+      emit('set');
+    },
+    // The value a scheme runs with: the set one or the described default.
+    setting(scheme, key) {
+      return state.settings[scheme]?.[key] ?? specs.get(scheme)?.get(key)?.default;
+    },
+    reset() {
+      state = defaults();
+      notices = [];
+      writeHash();
+      emit('set');
+    },
+    // Re-reads the hash (user edited it, or navigated). Returns the notices.
+    reload() {
+      load();
+      emit('hash');
+      return notices;
+    },
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    serialize,
+    hashOf: (patch = {}) => serialize({ ...state, ...patch }),
+  };
+}

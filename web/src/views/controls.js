@@ -1,0 +1,123 @@
+// Controls: width, heads, seed, causal mask, shift K, the scheme picker, the side-by-side
+// scheme, and each picked scheme's own parameters, built from engine.schemes() params
+// (kind, default, range or choices, help). Nothing here knows a scheme by name.
+import { h, clear, uid } from '../dom.js';
+import { DIMS, HEADS, checkSetting } from '../state.js';
+
+function select(id, options, value, onchange) {
+  const el = h('select', { id, onchange: (e) => onchange(e.target.value) });
+  for (const [v, label] of options) el.append(h('option', { value: v, selected: String(v) === String(value) }, label));
+  return el;
+}
+
+function paramControl(scheme, spec, store) {
+  const id = uid(`p-${scheme}-${spec.key}`);
+  const help = h('span', { class: 'help', id: id + '-help' }, spec.help);
+  const err = h('span', { class: 'field-error', id: id + '-err', role: 'alert' });
+  const value = store.setting(scheme, spec.key);
+  const commit = (v, el) => {
+    try {
+      store.setSetting(scheme, spec.key, v);
+      err.textContent = '';
+      el.removeAttribute('aria-invalid');
+    } catch (e) {
+      err.textContent = `${spec.key}: ${e.message}`;
+      el.setAttribute('aria-invalid', 'true');
+    }
+  };
+  let input;
+  if (spec.kind === 'boolean') {
+    input = h('input', { type: 'checkbox', id, checked: value === 'true', 'aria-describedby': id + '-help' });
+    input.addEventListener('change', () => commit(input.checked ? 'true' : 'false', input));
+    return h('div', { class: 'field check' }, input, h('label', { for: id }, spec.key), help, err);
+  }
+  if (spec.kind === 'choice') {
+    input = select(id, spec.choices.map((c) => [c, c]), value, (v) => commit(v, input));
+    input.setAttribute('aria-describedby', id + '-help');
+  } else {
+    const numeric = spec.kind === 'number' || spec.kind === 'integer';
+    input = h('input', {
+      id, type: numeric ? 'number' : 'text', value, 'aria-describedby': `${id}-help ${id}-err`,
+      min: numeric && Number.isFinite(spec.min) ? spec.min : null,
+      max: numeric && Number.isFinite(spec.max) ? spec.max : null,
+      step: spec.kind === 'integer' ? 1 : numeric ? 'any' : null,
+      inputmode: spec.kind === 'list' ? 'decimal' : null,
+    });
+    input.addEventListener('change', () => commit(input.value, input));
+  }
+  const range = spec.kind === 'choice' ? '' : spec.kind === 'list' ? ` (items in [${spec.min}, ${spec.max}])` : ` ${spec.min_exclusive ? '(' : '['}${spec.min}, ${spec.max}]`;
+  return h('div', { class: 'field' }, h('label', { for: id }, spec.key, h('span', { class: 'range' }, range)), input, help, err);
+}
+
+export function mountControls(root, store, engine) {
+  const schemes = engine.schemes();
+  const global = h('div', { class: 'control-grid' });
+  const params = h('div', { class: 'params' });
+  root.append(global, params);
+  let paramsKey = '';
+
+  function renderGlobal(st) {
+    clear(global);
+    const field = (label, id, el, help) => h('div', { class: 'field' }, h('label', { for: id }, label), el, help ? h('span', { class: 'help' }, help) : null);
+    const opts = schemes.map((x) => [x.name, `${x.name}: ${x.title}`]);
+    const seedIn = h('input', { id: 'ctl-seed', type: 'number', min: 0, max: 4294967295, step: 1, value: st.seed });
+    seedIn.addEventListener('change', () => {
+      const v = Number(seedIn.value);
+      if (Number.isInteger(v) && v >= 0 && v <= 4294967295) store.set({ seed: v });
+      else seedIn.value = store.get().seed;
+    });
+    const shiftIn = h('input', { id: 'ctl-shift', type: 'number', min: 0, max: 4096, step: 1, value: st.shift });
+    shiftIn.addEventListener('change', () => {
+      const v = Number(shiftIn.value);
+      if (Number.isInteger(v) && v >= 0 && v <= 4096) store.set({ shift: v });
+      else shiftIn.value = store.get().shift;
+    });
+    const causal = h('input', { id: 'ctl-causal', type: 'checkbox', checked: st.causal, onchange: (e) => store.set({ causal: e.target.checked }) });
+    global.append(
+      field('Scheme', 'ctl-scheme', select('ctl-scheme', opts, st.scheme, (v) => store.set({ scheme: v }))),
+      field('Side by side with', 'ctl-vs', select('ctl-vs', [['', '(off)'], ...opts], st.vs, (v) => store.set({ vs: v }))),
+      field('Width d', 'ctl-dim', select('ctl-dim', DIMS.filter((d) => d % st.heads === 0).map((d) => [d, String(d)]), st.dim, (v) => store.set({ dim: Number(v) }))),
+      field('Heads H', 'ctl-heads', select('ctl-heads', HEADS.filter((x) => st.dim % x === 0).map((x) => [x, String(x)]), st.heads, (v) => store.set({ heads: Number(v) }))),
+      field('Seed', 'ctl-seed', seedIn, 'weights, embeddings, seeded tables'),
+      field('Shift K', 'ctl-shift', shiftIn, 'positions moved for the shift probe'),
+      h('div', { class: 'field check' }, causal, h('label', { for: 'ctl-causal' }, 'Causal mask'),
+        h('span', { class: 'help', id: 'causal-why' }, 'Without position, attention is permutation-equivariant; the mask lets token i see only tokens 0..i, so even "none" learns order from how many tokens each one sees.')),
+    );
+  }
+
+  function renderParams(st) {
+    const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
+    const key = JSON.stringify([picked, picked.map((n) => st.settings[n] || {})]);
+    if (key === paramsKey) return;
+    paramsKey = key;
+    const focused = document.activeElement?.id;
+    clear(params);
+    for (const name of picked) {
+      const info = schemes.find((x) => x.name === name);
+      if (!info) continue;
+      const fs = h('fieldset', { class: 'scheme-params' }, h('legend', null, `${info.name} parameters`));
+      if (!info.params.length) fs.append(h('p', { class: 'small' }, 'This scheme has no parameters.'));
+      for (const spec of info.params) fs.append(paramControl(name, spec, store));
+      if (Object.keys(st.settings[name] || {}).length)
+        fs.append(h('button', { type: 'button', onclick: () => { for (const k of Object.keys(store.get().settings[name] || {})) store.setSetting(name, k, undefined); } }, `Reset ${name} to defaults`));
+      params.append(fs);
+    }
+    if (focused) document.getElementById(focused)?.focus();
+  }
+
+  let globalKey = '';
+  return {
+    render(st) {
+      const gk = JSON.stringify([st.scheme, st.vs, st.dim, st.heads, st.seed, st.shift, st.causal]);
+      if (gk !== globalKey) {
+        const focused = document.activeElement?.id;
+        globalKey = gk;
+        renderGlobal(st);
+        if (focused && focused.startsWith('ctl-')) document.getElementById(focused)?.focus();
+      }
+      renderParams(st);
+    },
+  };
+}
+
+export { checkSetting };

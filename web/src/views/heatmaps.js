@@ -1,0 +1,122 @@
+// Attention heatmaps of the picked scheme (two side by side when a second is chosen):
+// per head, sentence A, sentence B, and A - B with B's rows and columns put in A's
+// token order (k-th occurrence to k-th occurrence), so "none" without a mask shows an
+// exact zero difference. Hover or arrow keys read exact values; each map has a table.
+import { h, clear, fmt } from '../dom.js';
+import { heatmap, legendBar } from '../charts.js';
+import { sequential, diverging } from '../colors.js';
+import { toCsv } from '../exports.js';
+
+export const MAX_HEATMAP_TOKENS = 64;
+
+// For each token of A, the index of the same token (same occurrence) in B, or -1.
+export function matchTokens(a, b) {
+  const seen = new Map();
+  const where = new Map();
+  b.forEach((t, k) => (where.get(t) || where.set(t, []).get(t)).push(k));
+  return a.map((t) => {
+    const c = seen.get(t) || 0;
+    seen.set(t, c + 1);
+    return where.get(t)?.[c] ?? -1;
+  });
+}
+
+function slice(flat, shape, hd) {
+  const [, n, m] = shape;
+  return flat.subarray(hd * n * m, (hd + 1) * n * m);
+}
+
+export function mountHeatmaps(root, store, engine) {
+  const headBar = h('div', { class: 'buttons', role: 'group', 'aria-label': 'Heads to show' });
+  const grid = h('div', { class: 'side-by-side' });
+  root.append(headBar, grid);
+  let current = null;
+
+  function renderHeads(st) {
+    clear(headBar);
+    const mk = (v, label) => h('button', { type: 'button', 'aria-pressed': String(st.head === v), onclick: () => store.set({ head: v }) }, label);
+    headBar.append(h('span', { class: 'small' }, 'Heads:'), mk(-1, 'all'));
+    for (let k = 0; k < st.heads; k++) headBar.append(mk(k, String(k)));
+  }
+
+  return {
+    render(st, result) {
+      renderHeads(st);
+      clear(grid);
+      current = null;
+      if (!result?.ok) return;
+      const d = result.detail;
+      const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
+      const ta = d.tokens || [], tb = d.tokens_compare || [];
+      const match = matchTokens(ta, tb);
+      const svgs = [];
+      const data = {};
+      for (const name of picked) {
+        const col = h('div', { class: 'scheme-col', 'data-scheme': name }, h('h3', null, engine.schemes().find((x) => x.name === name)?.title || name));
+        grid.append(col);
+        const sc = d.schemes?.[name];
+        if (!sc) {
+          col.append(h('p', { class: 'error' }, `${name}: ${d.errors?.[name] || 'no result'}`));
+          continue;
+        }
+        const [H, n] = sc.attention_shape;
+        const m = sc.attention_compare_shape[1];
+        if (n > MAX_HEATMAP_TOKENS || m > MAX_HEATMAP_TOKENS) {
+          col.append(h('p', { class: 'message' }, `Heatmaps are drawn for sentences of up to ${MAX_HEATMAP_TOKENS} tokens (these have ${n} and ${m}); the scores above cover the whole text.`));
+          continue;
+        }
+        const heads = st.head >= 0 ? [st.head] : [...Array(H).keys()];
+        const seq = sequential(0, 1);
+        const size = heads.length > 1 ? 200 : 300;
+        data[name] = { heads: [] };
+        for (const hd of heads) {
+          const A = slice(sc.attention, sc.attention_shape, hd);
+          const B = slice(sc.attention_compare, sc.attention_compare_shape, hd);
+          const diff = new Float64Array(n * n);
+          let mx = 0;
+          for (let i = 0; i < n; i++)
+            for (let j = 0; j < n; j++) {
+              const bi = match[i], bj = match[j];
+              const v = bi < 0 || bj < 0 || n !== m ? NaN : A[i * n + j] - B[bi * m + bj];
+              diff[i * n + j] = v;
+              if (Number.isFinite(v)) mx = Math.max(mx, Math.abs(v));
+            }
+          const dv = diverging(mx || 1e-9);
+          const row = h('div', { class: 'head-row' }, h('h4', null, `Head ${hd}`));
+          const q = (toks) => (i, j, v) => `query "${toks[i]}" (#${i}) → key "${toks[j]}" (#${j}): ${fmt(v, 6)}`;
+          const fa = heatmap({ values: A, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: seq, title: `A, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(ta) });
+          const fb = heatmap({ values: B, rows: m, cols: m, rowLabels: tb, colLabels: tb, scale: seq, title: `B, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(tb) });
+          const fd = heatmap({
+            values: diff, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: dv, title: `A − B (B in A's order), head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size,
+            readout: (i, j, v) => `"${ta[i]}" → "${ta[j]}": A ${fmt(A[i * n + j], 6)} − B ${match[i] < 0 || match[j] < 0 || n !== m ? '(no match)' : fmt(B[match[i] * m + match[j]], 6)} = ${fmt(v, 6)}`,
+          });
+          row.append(h('div', { class: 'maps' }, fa.figure, fb.figure, fd.figure));
+          row.append(h('div', { class: 'legends' }, legendBar(seq, 0, 1, 'attention weight'), legendBar(dv, -(mx || 0), mx || 0, `A − B (max |diff| ${fmt(mx, 3)})`)));
+          col.append(row);
+          svgs.push(fa.svg, fb.svg, fd.svg);
+          data[name].heads.push({ head: hd, attention_a: Array.from(A), attention_b: Array.from(B), difference: Array.from(diff, (v) => (Number.isNaN(v) ? null : v)), max_abs_difference: mx });
+        }
+      }
+      current = { svgs, data, ta, tb };
+    },
+    exportable() {
+      if (!current) return null;
+      const st = store.get();
+      const rows = [['scheme', 'head', 'matrix', 'query', 'query_token', 'key', 'key_token', 'value']];
+      for (const [name, x] of Object.entries(current.data))
+        for (const hd of x.heads) {
+          const n = current.ta.length, m = current.tb.length;
+          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) rows.push([name, hd.head, 'A', i, current.ta[i], j, current.ta[j], hd.attention_a[i * n + j]]);
+          for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) rows.push([name, hd.head, 'B', i, current.tb[i], j, current.tb[j], hd.attention_b[i * m + j]]);
+          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) rows.push([name, hd.head, 'A-B', i, current.ta[i], j, current.ta[j], hd.difference[i * n + j] ?? '']);
+        }
+      return {
+        name: `pe-attention-${[st.scheme, st.vs].filter(Boolean).join('-vs-')}`,
+        title: `Attention: "${st.a}" vs "${st.b}"`,
+        svgs: current.svgs,
+        csv: toCsv(rows),
+        json: { sentence: st.a, compare: st.b, tokens: current.ta, tokens_compare: current.tb, dim: st.dim, heads: st.heads, seed: st.seed, causal: st.causal, schemes: current.data },
+      };
+    },
+  };
+}

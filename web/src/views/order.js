@@ -1,0 +1,96 @@
+// Order sensitivity of every scheme: a ranked bar chart of the probe's sentence
+// distance (1 - cos of the mean outputs of A and B), the shift probe, and a per-token
+// breakdown (token distance, scheme x token). Click a bar to pick the scheme.
+import { h, clear, fmt } from '../dom.js';
+import { bars, heatmap, legendBar } from '../charts.js';
+import { sequential } from '../colors.js';
+import { toCsv } from '../exports.js';
+
+export function mountOrder(root, store, engine) {
+  const lead = h('p', { class: 'lead', id: 'order-lead' });
+  const chart = h('div', { id: 'ranking', class: 'chart-wrap' });
+  const breakdown = h('div', { id: 'breakdown', class: 'chart-wrap' });
+  const timing = h('p', { class: 'small', id: 'timing' });
+  root.append(lead, chart, breakdown, timing);
+  let current = null;
+  const titleOf = (n) => engine.schemes().find((x) => x.name === n)?.title || n;
+
+  return {
+    render(st, result) {
+      clear(chart);
+      clear(breakdown);
+      if (!result?.ok) {
+        current = null;
+        lead.textContent = 'No scores: see the message under the sentences.';
+        return;
+      }
+      const r = result.ranking;
+      const names = engine.schemes().map((x) => x.name);
+      const items = names.map((n) => ({
+        key: n,
+        label: n,
+        value: r.schemes[n] ? r.schemes[n].sentence_distance : NaN,
+        shift: r.schemes[n] ? r.schemes[n].shift_logit_change : NaN,
+        error: r.errors[n],
+      }));
+      items.sort((x, y) => (y.error ? -1 : y.value) - (x.error ? -1 : x.value) || names.indexOf(x.key) - names.indexOf(y.key));
+      const none = r.schemes.none;
+      lead.textContent = st.causal
+        ? `Causal mask on: "none" now reads ${fmt(none?.sentence_distance ?? NaN, 3)}. Each token sees only the tokens before it, so the set it averages over depends on the order, even with no position signal at all.`
+        : `Order sensitivity: how far the layer's mean output moves when A becomes B. "none" reads exactly ${none ? fmt(none.sentence_distance) : '–'}: without position (and without a causal mask) attention treats a sentence as a bag of words.`;
+      const svg = bars({ items, title: 'Order sensitivity, 1 - cos(mean output A, mean output B)', selected: st.scheme, onPick: (k) => store.set({ scheme: k }) });
+      const list = h('ol', { class: 'score-list visually-hidden-if-chart', 'aria-label': 'Scores by scheme' });
+      for (const d of items)
+        list.append(h('li', { 'data-scheme': d.key, 'data-score': Number.isFinite(d.value) ? String(d.value) : '' },
+          h('button', { type: 'button', class: 'linklike', onclick: () => store.set({ scheme: d.key }), 'aria-current': d.key === st.scheme ? 'true' : null }, d.key),
+          ` ${titleOf(d.key)}: `, h('span', { class: 'score' }, d.error ? 'error' : fmt(d.value, 6)),
+          d.error ? h('span', { class: 'field-error' }, ` (${d.error})`) : ` · shift ${st.shift}: logits move by ${fmt(d.shift, 3)}`));
+      chart.append(h('figure', { class: 'chart' }, svg, h('figcaption', { class: 'small' }, 'Click a bar or a name to show that scheme below. The list gives the exact values and the shift probe (max change of any logit when every position moves by K).'), list));
+
+      // Per-token breakdown: rows schemes (ranked), columns tokens of A.
+      const ok = items.filter((d) => !d.error);
+      const n = r.tokens.length;
+      if (n && n <= 64 && ok.length) {
+        const vals = new Float64Array(ok.length * n);
+        let hi = 0;
+        ok.forEach((d, i) => r.schemes[d.key].token_distance.forEach((v, j) => {
+          vals[i * n + j] = v === null ? NaN : v;
+          if (Number.isFinite(v)) hi = Math.max(hi, v);
+        }));
+        const scale = sequential(0, hi || 1);
+        const fig = heatmap({
+          values: vals, rows: ok.length, cols: n, rowLabels: ok.map((d) => d.key), colLabels: r.tokens, scale,
+          title: 'Per token: 1 - cos(output in A, output of the same token in B)', maxSize: 420,
+          readout: (i, j, v) => `${ok[i].key}, token "${r.tokens[j]}" (#${j}): ${Number.isNaN(v) ? 'no match in B' : fmt(v, 6)}`,
+          legend: legendBar(scale, 0, hi || 1, 'token distance'),
+        });
+        breakdown.append(fig.figure);
+        current = { svgs: [svg, fig.svg], items, tokens: r.tokens, ranking: r };
+      } else current = { svgs: [svg], items, tokens: r.tokens, ranking: r };
+      timing.textContent = `Computed ${names.length} schemes in ${fmt(result.ms.ranking, 3)} ms (scores) + ${fmt(result.ms.detail, 3)} ms (attention weights for the picked scheme), ${engine.simd ? 'SIMD' : 'scalar'} WebAssembly.`;
+    },
+    exportable() {
+      if (!current) return null;
+      const st = store.get();
+      const rows = [['scheme', 'sentence_distance', 'shift_logit_change', ...current.tokens.map((t, j) => `token_${j}:${t}`), 'error']];
+      for (const d of current.items) {
+        const sc = current.ranking.schemes[d.key];
+        rows.push([d.key, sc ? sc.sentence_distance : '', sc ? sc.shift_logit_change : '', ...current.tokens.map((_, j) => (sc ? sc.token_distance[j] ?? '' : '')), d.error || '']);
+      }
+      return {
+        name: 'pe-order-sensitivity',
+        title: `"${st.a}" vs "${st.b}" (d=${st.dim}, H=${st.heads}, seed=${st.seed}${st.causal ? ', causal' : ''})`,
+        svgs: current.svgs,
+        csv: toCsv(rows),
+        json: {
+          sentence: st.a, compare: st.b, dim: st.dim, heads: st.heads, seed: st.seed, causal: st.causal, shift: st.shift,
+          tokens: current.ranking.tokens, tokens_compare: current.ranking.tokens_compare,
+          schemes: Object.fromEntries(current.items.map((d) => {
+            const sc = current.ranking.schemes[d.key];
+            return [d.key, sc ? { sentence_distance: sc.sentence_distance, shift_logit_change: sc.shift_logit_change, token_distance: Array.from(sc.token_distance, (v) => (Number.isNaN(v) ? null : v)) } : { error: d.error }];
+          })),
+        },
+      };
+    },
+  };
+}
