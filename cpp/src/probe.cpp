@@ -105,11 +105,19 @@ ProbeResult run_probe(const ProbeOptions& o) {
           "shift " + std::to_string(o.shift) + " is out of range [0, " + std::to_string(1 << 24) + "]");
 
   ProbeResult r;
-  const int token_limit = o.weights ? limits::max_tokens : limits::max_stream_tokens;
-  r.tokens = token_texts(tokenize(o.sentence, token_limit, "sentence"));
+  r.tokens = token_texts(tokenize(o.sentence, limits::max_stream_tokens, "sentence"));
   if (o.compare.empty()) r.tokens_compare.assign(r.tokens.rbegin(), r.tokens.rend());
-  else r.tokens_compare = token_texts(tokenize(o.compare, token_limit, "compare sentence"));
+  else r.tokens_compare = token_texts(tokenize(o.compare, limits::max_stream_tokens, "compare sentence"));
   const int n = static_cast<int>(r.tokens.size()), m = static_cast<int>(r.tokens_compare.size());
+  if (o.weights) {
+    const auto too_many = [](const std::string& what, int count) {
+      return what + " has " + std::to_string(count) + " tokens: at most " + std::to_string(limits::max_tokens) +
+             " with attention weights (without weights, streaming allows up to " +
+             std::to_string(limits::max_stream_tokens) + ")";
+    };
+    require(n <= limits::max_tokens, too_many("sentence", n));
+    require(m <= limits::max_tokens, too_many("compare sentence", m));
+  }
   const LayerShape shape_a{n, o.dim, o.heads, o.causal}, shape_b{m, o.dim, o.heads, o.causal};
   check_layer_shape(shape_a, o.weights);
   check_layer_shape(shape_b, o.weights);

@@ -1,5 +1,8 @@
 // Registration of the absolute schemes, added to the token embedding.
 #include "pe/registry.hpp"
+#include "pe/schemes/binary.hpp"
+#include "pe/schemes/integer.hpp"
+#include "pe/schemes/learned.hpp"
 #include "pe/schemes/none.hpp"
 #include "pe/schemes/sinusoidal.hpp"
 
@@ -8,6 +11,9 @@ namespace pe {
 void register_absolute(std::vector<SchemeEntry>& out) {
   out.push_back(entry_of<NoneScheme>());
   out.push_back(entry_of<SinusoidalScheme>());
+  out.push_back(entry_of<LearnedScheme>());
+  out.push_back(entry_of<IntegerScheme>());
+  out.push_back(entry_of<BinaryScheme>());
 }
 
 }  // namespace pe

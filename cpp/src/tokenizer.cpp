@@ -16,7 +16,8 @@ struct CodePoint {
   std::size_t begin, end;  // bytes [begin, end) in the text
 };
 
-// Decodes one code point at text[i]; throws on invalid UTF-8.
+// Decodes one code point at text[i]; throws on invalid UTF-8, naming the offset of
+// the first byte of the bad sequence.
 CodePoint decode_at(const std::string& text, std::size_t i, const std::string& what) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
   const unsigned char b0 = byte(i);
@@ -31,7 +32,7 @@ CodePoint decode_at(const std::string& text, std::size_t i, const std::string& w
   else if ((b0 & 0xF8) == 0xF0) { len = 4; cp = b0 & 0x07; min = 0x10000; }
   else throw bad(i);
   for (int k = 1; k < len; ++k) {
-    if (i + k >= text.size() || (byte(i + k) & 0xC0) != 0x80) throw bad(i + k);
+    if (i + k >= text.size() || (byte(i + k) & 0xC0) != 0x80) throw bad(i);
     cp = (cp << 6) | (byte(i + k) & 0x3F);
   }
   if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) throw bad(i);

@@ -27,7 +27,7 @@ export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title
   const cell = Math.max(1, Math.min(26, Math.floor(maxSize / Math.max(rows, cols))));
   const cw = cell, ch = cell;
   const left = labelled ? 64 : 34, top = labelled ? 58 : 22;
-  const width = left + cols * cw + 8, height = top + rows * ch + 26;
+  const width = Math.max(left + cols * cw + 8, Math.ceil(title.length * 6.6) + 4), height = top + rows * ch + 26;
   const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title + (describe ? ': ' + describe : ''), class: 'heatmap', tabindex: 0 });
   svg.append(s('text', { x: 0, y: 12, class: 'chart-title' }, title));
   if (rows * cols <= 6000) {

@@ -1,6 +1,122 @@
+// The page: loads the engine once, builds the state from the URL hash, mounts one
+// module per view, and redraws on every state change (at most once per frame). The
+// probe runs only when something it reads changes; views that only change the drawing
+// (head, tab, length) reuse the last result.
+import './styles.css';
 import { loadEngine } from './engine.js';
+import { createStore } from './state.js';
+import { h, clear } from './dom.js';
+import { compute } from './compute.js';
+import { exportBar } from './exports.js';
+import { mountSentences } from './views/sentences.js';
+import { mountControls } from './views/controls.js';
+import { mountOrder } from './views/order.js';
+import { mountHeatmaps } from './views/heatmaps.js';
+import { mountAdds } from './views/adds.js';
+import { mountDistance } from './views/distance.js';
+import { mountLength } from './views/length.js';
+import { mountExplain } from './views/explain.js';
+import { applyEmbed, postHeight, mountEmbedButton } from './views/embed.js';
 
-const out = document.getElementById('out');
-loadEngine().then((engine) => {
-  out.textContent = engine.schemes().map((s) => s.name).join(', ') + (engine.simd ? ' (simd)' : ' (scalar)');
+const TAB_LABELS = { heatmaps: 'Attention heatmaps', adds: 'What the scheme adds', distance: 'Score vs distance', length: 'Length', explain: 'Explanation' };
+const $ = (id) => document.getElementById(id);
+
+function showNotices(store) {
+  const box = $('notices');
+  clear(box);
+  if (!store.notices.length) return (box.hidden = true);
+  box.hidden = false;
+  box.append(h('p', null, h('strong', null, 'Some values in the link were not valid and were replaced by defaults:')),
+    h('ul', null, store.notices.map((n) => h('li', null, n))),
+    h('button', { type: 'button', onclick: () => store.dismissNotices() }, 'Dismiss'));
+}
+
+function fatal(message) {
+  const box = $('notices');
+  box.hidden = false;
+  box.append(h('p', { class: 'error' }, message));
+}
+
+async function start() {
+  const engine = await loadEngine();
+  const store = createStore(engine.schemes());
+  const sentences = mountSentences($('sentences'), store);
+  const controls = mountControls($('controls'), store, engine);
+  const order = mountOrder($('view-order'), store, engine);
+  const detail = {
+    heatmaps: mountHeatmaps($('view-heatmaps'), store, engine),
+    adds: mountAdds($('view-adds'), store, engine),
+    distance: mountDistance($('view-distance'), store, engine),
+    length: mountLength($('view-length'), store, engine),
+    explain: mountExplain($('view-explain'), store, engine),
+  };
+  mountEmbedButton($('embed-tools'), store);
+  const exportMsg = (m) => sentences.message('a', `Export failed: ${m}`);
+  $('order-h').after(exportBar(() => order.exportable(), exportMsg));
+  for (const [k, v] of Object.entries(detail)) if (v.exportable) $(`view-${k}`).prepend(exportBar(() => v.exportable(), exportMsg));
+
+  // Tabs for the detail views (the ranking stays on top).
+  const tabs = $('tabs');
+  const tabButtons = Object.keys(TAB_LABELS).map((k) => h('button', {
+    type: 'button', role: 'tab', id: `tab-${k}`, 'aria-controls': `view-${k}`, 'data-view': k,
+    onclick: () => store.set({ view: k }),
+    onkeydown: (e) => {
+      const keys = Object.keys(TAB_LABELS);
+      const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+      if (!d) return;
+      const next = keys[(keys.indexOf(k) + d + keys.length) % keys.length];
+      store.set({ view: next });
+      $(`tab-${next}`).focus();
+    },
+  }, TAB_LABELS[k]));
+  tabs.append(...tabButtons);
+
+  let lastKey = '', result = null, frame = 0;
+  const computeKey = (st) => JSON.stringify([st.a, st.b, st.scheme, st.vs, st.dim, st.heads, st.seed, st.causal, st.shift, st.settings]);
+
+  function render() {
+    frame = 0;
+    const st = store.get();
+    applyEmbed(st);
+    showNotices(store);
+    const key = computeKey(st);
+    if (key !== lastKey) {
+      lastKey = key;
+      result = compute(engine, store);
+      sentences.message(result.which, result.ok ? '' : result.message);
+    }
+    sentences.render(st);
+    controls.render(st);
+    const active = st.view === 'order' && !st.embed ? 'heatmaps' : st.view;
+    document.body.dataset.view = st.view;
+    const orderShown = !st.embed || st.view === 'order';
+    if (orderShown) order.render(st, result);
+    for (const b of tabButtons) {
+      const on = b.dataset.view === active;
+      b.setAttribute('aria-selected', String(on));
+      b.tabIndex = on ? 0 : -1;
+    }
+    for (const k of Object.keys(detail)) {
+      const panel = $(`view-${k}`);
+      panel.hidden = k !== active || (st.embed && st.view === 'order');
+      if (!panel.hidden) detail[k].render(st, result);
+    }
+    $('loading')?.remove();
+    document.body.classList.add('ready');
+  }
+  const schedule = () => (frame ||= requestAnimationFrame(render));
+  store.subscribe(schedule);
+  addEventListener('hashchange', () => store.reload());
+  render();
+  postHeight();
+  return { engine, store };
+}
+
+window.addEventListener('error', (e) => fatal(`Unexpected error: ${e.message}`));
+start().then((app) => {
+  // For the browser tests and the console: the running page's state and engine.
+  window.peApp = app;
+}).catch((e) => {
+  $('loading').textContent = '';
+  fatal(`The engine could not start: ${e.message}`);
 });

@@ -108,6 +108,11 @@ int rope_rotated_width(const std::string& scheme, int dh, double partial) {
   return dr;
 }
 
+void rotary_check_head_width(const std::string& scheme, int dh) {
+  require(dh > 0 && dh % 2 == 0, scheme + ": head width " + std::to_string(dh) +
+                                     " must be even and > 0 (dimensions rotate in pairs)");
+}
+
 std::vector<double> rope_default_inv_freq(int dr, double theta) {
   std::vector<double> inv(static_cast<std::size_t>(dr / 2));
   for (int k = 0; k < dr / 2; ++k) inv[k] = 1.0 / std::pow(theta, (2.0 * k) / dr);
@@ -200,12 +205,12 @@ void rope_rotate_row(float* x, int dr, const float* cos, const float* sin, RopeL
 }
 
 void rope_rotate_rows(float* x, int heads, int n, int dh, int dr, const float* cos, const float* sin,
-                      long head_stride, RopeLayout layout) {
-  const int pairs = dr / 2;
+                      std::size_t head_stride, RopeLayout layout) {
+  const std::size_t pairs = static_cast<std::size_t>(dr / 2);
   for (int h = 0; h < heads; ++h)
     for (int i = 0; i < n; ++i) {
-      const long t = h * head_stride + static_cast<long>(i) * pairs;
-      rope_rotate_row(x + (static_cast<long>(h) * n + i) * dh, dr, cos + t, sin + t, layout);
+      const std::size_t t = h * head_stride + static_cast<std::size_t>(i) * pairs;
+      rope_rotate_row(x + (static_cast<std::size_t>(h) * n + i) * dh, dr, cos + t, sin + t, layout);
     }
 }
 

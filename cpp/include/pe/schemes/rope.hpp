@@ -42,14 +42,21 @@
 //   - seq_len = 0 means "the sequence being encoded": N for the table, the layer's n in
 //     prepare() (HF uses max(position_ids) + 1, which is n for positions 0..n-1).
 //     dynamic and longrope read it; the others ignore it.
+//   - ntk and dynamic need dr >= 4 (their exponent dr/(dr-2)); HF would divide by zero.
+//   - longrope's lists are the keys long_factor and short_factor ("1,1.5,2,..."), HF's
+//     rope_scaling["long_factor"] / ["short_factor"].
+//   - HF computes inv_freq and cos/sin in float32; here they are double (the goldens are
+//     numpy float64), so HF's own numbers differ from these by float32 rounding only.
 //
 // Table ("pe-cli table rope", D = head width dh):
 //   inv_freq (dr/2), attention_factor (scalar), angles (N, dr/2) = p * inv_freq[k],
 //   profile (1, N): the score q_r . k_0 for q = k = all ones over the rotated dims,
 //   query at position r = 0..N-1 and key at 0 (no 1/sqrt(dh)):
 //     profile[r] = attention_factor^2 * sum_k 2 cos(r inv_freq[k]).
-// Everything is computed in double from the integer position.
+// Everything is computed in double from the integer position; encode_query_key folds
+// attention_factor into cos and sin per (position, pair), then rotates the float rows.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -84,6 +91,8 @@ RopeConfig rope_config(const Params& p);
 
 // dr = int(dh * partial); throws pe::Error naming `partial` unless dr is even and > 0.
 int rope_rotated_width(const std::string& scheme, int dh, double partial);
+// For schemes that rotate the whole head (xpos, fope): throws unless dh is even and > 0.
+void rotary_check_head_width(const std::string& scheme, int dh);
 
 // Plain inverse frequencies 1 / theta^(2k/dr): (dr/2).
 std::vector<double> rope_default_inv_freq(int dr, double theta);
@@ -105,7 +114,7 @@ void rope_rotate_row(float* x, int dr, const float* cos, const float* sin, RopeL
 // Applies rope_rotate_row to every row of x: (heads, n, dh). cos, sin: (n, dr/2) for
 // position row i, offset by h * head_stride for head h (0: shared by all heads).
 void rope_rotate_rows(float* x, int heads, int n, int dh, int dr, const float* cos, const float* sin,
-                      long head_stride, RopeLayout layout);
+                      std::size_t head_stride, RopeLayout layout);
 
 // Table helpers shared by the rotary family.
 // angles (n, pairs) = p * inv_freq[k] for p = 0..n-1.

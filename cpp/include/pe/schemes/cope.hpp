@@ -1,0 +1,62 @@
+// Contextual position encoding, CoPE (Golovneva et al. 2024, "Contextual Position
+// Encoding: Learning to Count What's Important"; facebookresearch/RAM:
+// projects/cope/src/cope/context_position.py).
+//
+//   g_ij = sigmoid(q_i . k_j / sqrt(dh))                    gates, from the masked logits
+//   p_ij = min(sum_{t=j..i} g_it, npos - 1)                 contextual position (causal)
+//   z_ij = (p - floor p) q_i . e[ceil p] + (1 - (p - floor p)) q_i . e[floor p]
+//   logit_ij += z_ij
+//
+// Acts: on the logits, computed from the content (the head's q and k): a key's position
+// counts the gates between it and the query (words, sentences, ... rather than tokens),
+// and the position logit interpolates a table e: (npos, dh) shared across heads. As in
+// the reference, the gates use the scaled logits before CoPE is added, and q . e is not
+// scaled. Sums run from the query down (RAM's reverse cumsum) in double precision; the
+// walk stops once the sum reaches npos - 1, which is exactly the cap since gates are >= 0.
+// Causal (the paper): keys j <= i only. Without a causal mask we use this bidirectional
+// variant: for j > i, p_ij = min(sum_{t=i..j} g_it, npos - 1), the gates between query and
+// key on the other side; e is shared by both sides, so direction is not encoded (like
+// ALiBi's -m|i - j|). RAM's unmasked code would instead count to the end of the sequence.
+// Positions pos are not used: only the order of the rows of q and k.
+// Init: e ~ N(0, 1/sqrt(dh)) per component, seeded, one stream per row (a larger npos only
+// appends rows), so q . e is about unit scale for unit-scale queries, like the scaled
+// q.k. RAM starts e at zero and learns it.
+#pragma once
+#include <vector>
+
+#include "pe/scheme.hpp"
+
+namespace pe {
+
+class CopeScheme : public Scheme {
+ public:
+  explicit CopeScheme(Params p) : Scheme(std::move(p)), npos_(params_.integer("npos")) {}
+
+  static const SchemeInfo& static_info() {
+    static const SchemeInfo info{
+        "cope", "Contextual position encoding (CoPE)", Site::content, "attention logits (from queries and keys)",
+        "Positions count sigmoid gates of the query-key logits instead of tokens; the position logit "
+        "interpolates a learned table at that fractional count.",
+        "Golovneva et al. 2024, Contextual Position Encoding: Learning to Count What's Important",
+        "facebookresearch/RAM: projects/cope/src/cope/context_position.py",
+        {{"npos", ParamKind::integer, "64", 1, 8192, {}, "rows of the position table; positions are capped at npos - 1", false},
+         {"seed", ParamKind::integer, "0", 0, 4294967295.0, {}, "seed of the position table", false}}};
+    return info;
+  }
+  const SchemeInfo& info() const override { return static_info(); }
+
+  // d is the model width, dh = d / heads. "pos_emb": (npos, dh), row t the vector e[t];
+  // "profile": (1, n), the contextual position of a key r tokens before the query when
+  // every gate is sigmoid(0) = 1/2: min((r + 1) / 2, npos - 1). Content decides the rest.
+  Table table(int n, int d, int heads) const override;
+  void prepare(const LayerShape& shape) override;
+  void add_logit_bias(int h, const HeadView& hv, const int* pos, bool causal, Block b, float* out,
+                      int ld) const override;
+
+ private:
+  int npos_;
+  int dh_ = 0;
+  std::vector<float> pos_emb_;  // (npos, dh)
+};
+
+}  // namespace pe

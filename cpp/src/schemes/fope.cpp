@@ -1,0 +1,181 @@
+#include "pe/schemes/fope.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xbuilder.hpp>
+
+#include "pe/error.hpp"
+#include "pe/rng.hpp"
+#include "pe/schemes/rope.hpp"
+#include "pe/table_checks.hpp"
+
+namespace pe {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// 64-bit even under WASM: heads, n, pairs are each below 2^17, so the product fits.
+void check_work(std::uint64_t heads, std::uint64_t n, std::uint64_t pairs, const std::string& what) {
+  const std::uint64_t work = heads * n * pairs * pairs;
+  require(work <= fope_max_work, "fope: " + what + " needs " + std::to_string(work) +
+                                     " multiply-adds ((dh/2)^2 per position and head), past the limit " +
+                                     std::to_string(fope_max_work) + " (use fewer positions, heads or a narrower head)");
+}
+
+}  // namespace
+
+const SchemeInfo& FopeScheme::static_info() {
+  static const SchemeInfo info{
+      "fope", "Fourier position embedding (FoPE)", Site::query_key, "queries and keys (mixed and rotated in place)",
+      "RoPE whose under-trained low frequencies are zeroed and whose every dimension mixes several frequencies "
+      "through fixed per-head coefficients.",
+      "Hua et al. 2024, Fourier Position Embedding, arXiv 2412.17739",
+      "authors' OLMo fork: olmo/model.py FourierEmbedding (fourier_init=eye_norm, separate basis and heads)",
+      {{"theta", ParamKind::number, "10000", 0.0, 1e12, {}, "frequency base: w_m = theta^(-2m/dh)", true},
+       {"train_len", ParamKind::integer, "512", 1.0, 1e9, {},
+        "training length: frequencies below 2 pi / train_len are set to 0", false},
+       {"sigma", ParamKind::number, "0.3", 0.0, 10.0, {},
+        "std of the N(0, sigma) noise added to the identity coefficient matrices", false},
+       {"seed", ParamKind::integer, "0", 0.0, 4294967295.0, {}, "seed of the coefficient matrices", false}}};
+  return info;
+}
+
+std::vector<double> fope_inv_freq(int dh, double theta, int train_len) {
+  auto inv = rope_default_inv_freq(dh, theta);
+  const double floor_freq = 2.0 * kPi / train_len;
+  for (auto& w : inv)
+    if (w < floor_freq) w = 0.0;
+  return inv;
+}
+
+void fope_coefficients(std::uint64_t seed, int h, int pairs, double sigma, std::vector<double>& cos_coef,
+                       std::vector<double>& sin_coef) {
+  const std::size_t size = static_cast<std::size_t>(pairs) * pairs;
+  cos_coef.assign(size, 0.0);
+  sin_coef.assign(size, 0.0);
+  for (int which = 0; which < 2; ++which) {
+    auto& c = which == 0 ? cos_coef : sin_coef;
+    Rng rng(seed_mix(seed, 2 * static_cast<std::uint64_t>(h) + which));
+    for (int m = 0; m < pairs; ++m)
+      for (int k = 0; k < pairs; ++k) c[static_cast<std::size_t>(m) * pairs + k] = (m == k ? 1.0 : 0.0) + sigma * rng.normal();
+  }
+}
+
+void fope_mix(double p, const std::vector<double>& inv_freq, const std::vector<double>& cos_coef,
+              const std::vector<double>& sin_coef, double* fc, double* fs) {
+  const std::size_t pairs = inv_freq.size();
+  for (std::size_t k = 0; k < pairs; ++k) fc[k] = fs[k] = 0.0;
+  for (std::size_t m = 0; m < pairs; ++m) {
+    const double c = std::cos(p * inv_freq[m]), s = std::sin(p * inv_freq[m]);
+    const double* cr = cos_coef.data() + m * pairs;
+    const double* sr = sin_coef.data() + m * pairs;
+    for (std::size_t k = 0; k < pairs; ++k) {
+      fc[k] += c * cr[k];
+      fs[k] += s * sr[k];
+    }
+  }
+}
+
+Table FopeScheme::table(int n, int d, int heads) const {
+  check_table_shape("fope", n, d, heads);
+  rotary_check_head_width("fope", d);
+  const int dr = d;
+  const std::size_t pairs = static_cast<std::size_t>(dr / 2);
+  // Coefficients for every head, then head 0's mixing at N + 1 positions.
+  check_work(1, static_cast<std::uint64_t>(heads) + n + 1, pairs, "this table");
+  require(static_cast<std::uint64_t>(heads) * pairs * pairs <= limits::max_table_cells,
+          "fope: coefficient tables of " + std::to_string(heads) + " x " + std::to_string(pairs) + " x " +
+              std::to_string(pairs) + " values are too large");
+  const auto inv = fope_inv_freq(dr, params_.number("theta"), params_.integer("train_len"));
+  const auto seed = static_cast<std::uint64_t>(params_.number("seed"));
+  const double sigma = params_.number("sigma");
+
+  xt::xarray<double> cos_all = xt::zeros<double>({static_cast<std::size_t>(heads), pairs, pairs});
+  xt::xarray<double> sin_all = xt::zeros<double>({static_cast<std::size_t>(heads), pairs, pairs});
+  std::vector<double> cc, sc, cc0, sc0;
+  for (int h = 0; h < heads; ++h) {
+    fope_coefficients(seed, h, dr / 2, sigma, cc, sc);
+    std::copy(cc.begin(), cc.end(), cos_all.data() + h * pairs * pairs);
+    std::copy(sc.begin(), sc.end(), sin_all.data() + h * pairs * pairs);
+    if (h == 0) {
+      cc0 = cc;
+      sc0 = sc;
+    }
+  }
+  // profile: head 0, key at position 0, query at r.
+  std::vector<double> fc0(pairs), fs0(pairs), fc(pairs), fs(pairs);
+  fope_mix(0.0, inv, cc0, sc0, fc0.data(), fs0.data());
+  xt::xarray<double> profile = xt::zeros<double>({std::size_t(1), static_cast<std::size_t>(n)});
+  for (int r = 0; r < n; ++r) {
+    fope_mix(r, inv, cc0, sc0, fc.data(), fs.data());
+    double s = 0.0;
+    for (std::size_t k = 0; k < pairs; ++k) s += 2.0 * (fc[k] * fc0[k] + fs[k] * fs0[k]);
+    profile(0, r) = s;
+  }
+  Table t;
+  t.add("inv_freq", xt::adapt(inv, {inv.size()}));
+  t.add("attention_factor", xt::xarray<double>(1.0));
+  t.add("angles", rope_angles_table(n, inv));
+  t.add("floor_freq", xt::xarray<double>(2.0 * kPi / params_.integer("train_len")));
+  t.add("cos_coef", std::move(cos_all));
+  t.add("sin_coef", std::move(sin_all));
+  t.add("profile", std::move(profile));
+  return t;
+}
+
+void FopeScheme::prepare(const LayerShape& shape) {
+  require(shape.heads >= 1 && shape.d % shape.heads == 0,
+          "fope: model width " + std::to_string(shape.d) + " is not a multiple of heads " + std::to_string(shape.heads));
+  rotary_check_head_width("fope", shape.dh());
+  const int dr = shape.dh();
+  const std::size_t pairs = static_cast<std::size_t>(dr / 2);
+  check_work(shape.heads, std::max(shape.n, 1), pairs, "this layer");
+  inv_freq_ = fope_inv_freq(dr, params_.number("theta"), params_.integer("train_len"));
+  const auto seed = static_cast<std::uint64_t>(params_.number("seed"));
+  cos_coef_.assign(shape.heads * pairs * pairs, 0.0);
+  sin_coef_.assign(cos_coef_.size(), 0.0);
+  std::vector<double> cc, sc;
+  for (int h = 0; h < shape.heads; ++h) {
+    fope_coefficients(seed, h, dr / 2, params_.number("sigma"), cc, sc);
+    std::copy(cc.begin(), cc.end(), cos_coef_.begin() + h * pairs * pairs);
+    std::copy(sc.begin(), sc.end(), sin_coef_.begin() + h * pairs * pairs);
+  }
+  prepared_dh_ = shape.dh();
+  prepared_heads_ = shape.heads;
+}
+
+void FopeScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const {
+  if (dh != prepared_dh_ || heads > prepared_heads_) {  // not prepared for this shape: do it on a copy
+    FopeScheme local(params_);
+    LayerShape shape;
+    shape.n = n;
+    shape.heads = heads;
+    shape.d = dh * heads;
+    local.prepare(shape);
+    local.encode_query_key(q, k, heads, n, dh, pos);
+    return;
+  }
+  const std::size_t pairs = static_cast<std::size_t>(dh / 2);
+  // (heads, n, pairs) mixed cos/sin, shared by queries and keys.
+  std::vector<float> fc_all(static_cast<std::size_t>(heads) * n * pairs), fs_all(fc_all.size());
+  std::vector<double> fc(pairs), fs(pairs), cc, sc;
+  for (int h = 0; h < heads; ++h) {
+    cc.assign(cos_coef_.begin() + h * pairs * pairs, cos_coef_.begin() + (h + 1) * pairs * pairs);
+    sc.assign(sin_coef_.begin() + h * pairs * pairs, sin_coef_.begin() + (h + 1) * pairs * pairs);
+    for (int i = 0; i < n; ++i) {
+      fope_mix(pos[i], inv_freq_, cc, sc, fc.data(), fs.data());
+      const std::size_t t = (static_cast<std::size_t>(h) * n + i) * pairs;
+      for (std::size_t j = 0; j < pairs; ++j) {
+        fc_all[t + j] = static_cast<float>(fc[j]);
+        fs_all[t + j] = static_cast<float>(fs[j]);
+      }
+    }
+  }
+  const std::size_t stride = static_cast<std::size_t>(n) * pairs;
+  rope_rotate_rows(q, heads, n, dh, dh, fc_all.data(), fs_all.data(), stride, RopeLayout::half);
+  rope_rotate_rows(k, heads, n, dh, dh, fc_all.data(), fs_all.data(), stride, RopeLayout::half);
+}
+
+}  // namespace pe

@@ -1,0 +1,70 @@
+// Exports download files with the right contents: CSV and JSON carry the numbers the
+// page shows, SVG is a standalone drawing of the view, PNG is a real PNG.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { startServer, launch, open, assertLocal, scores, schemeNames } from './helpers.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function grab(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: dl.suggestedFilename(), body: fs.readFileSync(await dl.path()) };
+}
+
+test('order view: CSV, JSON, SVG and PNG', async () => {
+  const { page, context, requests, errors } = await open(browser, server.url + '/');
+  const shown = await scores(page);
+  const names = await schemeNames(page);
+
+  const csv = await grab(page, '#view-order [data-export="csv"]');
+  assert.equal(csv.name, 'pe-order-sensitivity.csv');
+  const lines = csv.body.toString('utf8').trim().split('\n');
+  assert.match(lines[0], /^scheme,sentence_distance,shift_logit_change,token_0:the,/);
+  assert.equal(lines.length, names.length + 1);
+  const noneRow = lines.find((l) => l.startsWith('none,'));
+  assert.equal(noneRow.split(',')[1], '0');
+  const sinRow = lines.find((l) => l.startsWith('sinusoidal,')).split(',');
+  assert.equal(Number(sinRow[1]), shown.sinusoidal);
+
+  const json = JSON.parse((await grab(page, '#view-order [data-export="json"]')).body.toString('utf8'));
+  assert.equal(json.sentence, 'the dog chased the cat');
+  assert.deepEqual(json.tokens, ['the', 'dog', 'chased', 'the', 'cat']);
+  assert.equal(json.schemes.none.sentence_distance, 0);
+  for (const n of names) if (!json.schemes[n].error) assert.equal(json.schemes[n].sentence_distance, shown[n], n);
+
+  const svg = (await grab(page, '#view-order [data-export="svg"]')).body.toString('utf8');
+  assert.match(svg, /^<\?xml/);
+  assert.match(svg, /<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.ok(svg.includes('>sinusoidal<') && svg.includes('>none<'), 'bar labels in the SVG');
+
+  const png = await grab(page, '#view-order [data-export="png"]');
+  assert.equal(png.name, 'pe-order-sensitivity.png');
+  assert.deepEqual([...png.body.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.ok(png.body.length > 2000, `png of ${png.body.length} bytes`);
+  assert.ok(png.body.readUInt32BE(16) > 400, 'png width');
+
+  assertLocal(requests);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('heatmap view: CSV of attention and difference, JSON matching the engine', async () => {
+  const { page, context, errors } = await open(browser, server.url + '/#scheme=sinusoidal&heads=1');
+  const csv = (await grab(page, '#view-heatmaps [data-export="csv"]')).body.toString('utf8').trim().split('\n');
+  assert.equal(csv[0], 'scheme,head,matrix,query,query_token,key,key_token,value');
+  assert.equal(csv.length, 1 + 3 * 25);
+  const json = JSON.parse((await grab(page, '#view-heatmaps [data-export="json"]')).body.toString('utf8'));
+  const expected = await page.evaluate(() => {
+    const r = window.peApp.engine.probe({ sentence: 'the dog chased the cat', compare: 'the cat chased the dog', schemes: ['sinusoidal'], dim: 64, heads: 1, seed: 1 });
+    return Array.from(r.schemes.sinusoidal.attention);
+  });
+  assert.deepEqual(json.schemes.sinusoidal.heads[0].attention_a, expected);
+  // Rows of attention sum to 1.
+  const a = json.schemes.sinusoidal.heads[0].attention_a;
+  for (let i = 0; i < 5; i++) assert.ok(Math.abs(a.slice(i * 5, i * 5 + 5).reduce((x, y) => x + y) - 1) < 1e-5);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

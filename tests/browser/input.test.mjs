@@ -1,0 +1,70 @@
+// Bad input: markup shows as text and runs nothing; empty and huge sentences get a clear
+// message and the page stays usable; odd Unicode is fine.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, open, assertLocal, scores, settle } from './helpers.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+test('markup typed into a sentence shows as text and runs no script', async () => {
+  const { page, context, requests, errors } = await open(browser, server.url + '/');
+  await page.evaluate(() => { window.__pwned = 0; });
+  const evil = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> dog';
+  await page.fill('#sentence-a', evil);
+  await page.fill('#sentence-b', evil);
+  await page.waitForFunction(() => /onerror/.test(document.querySelector('#view-heatmaps')?.textContent || ''));
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.__pwned), 0, 'no script ran');
+  assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
+  assert.equal(await page.locator('main script').count(), 0, 'no <script> element was created');
+  const chips = await page.locator('.chips button').allTextContents();
+  assert.ok(chips.includes('<img'), `the markup shows as text: ${chips}`);
+  const labels = await page.locator('#view-heatmaps svg.heatmap').first().locator('text').allTextContents();
+  assert.ok(labels.includes('<') && labels.includes('img'), 'tokens drawn as text');
+  assert.ok(!requests.some((u) => /\/x$/.test(u)), 'the img src was never requested');
+  assertLocal(requests);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('empty sentence and a 5,000-word paste get a clear message; the page stays usable', async () => {
+  const { page, context, errors } = await open(browser, server.url + '/');
+  await page.fill('#sentence-a', '   ');
+  await settle(page);
+  await page.waitForFunction(() => /Sentence A is empty/.test(document.querySelector('#sentence-msg').textContent));
+  assert.equal(await page.getAttribute('#sentence-a', 'aria-invalid'), 'true');
+
+  const huge = Array.from({ length: 5000 }, (_, k) => `w${k % 97}`).join(' ');
+  const t0 = Date.now();
+  await page.fill('#sentence-b', huge);
+  await page.fill('#sentence-a', 'the dog chased the cat');
+  await page.waitForFunction(() => /5,000 words/.test(document.querySelector('#sentence-msg').textContent));
+  const msg = await page.textContent('#sentence-msg');
+  assert.match(msg, /Sentence B has 5,000 words/);
+  assert.match(msg, /The engine says: ".*4096.*"/, 'the core\'s own refusal is shown');
+  assert.ok(Date.now() - t0 < 5000, 'no long block');
+  // Still usable: a normal sentence brings the scores back.
+  await page.click('button:has-text("Reset")');
+  await page.waitForFunction(() => document.querySelector('#sentence-msg').textContent === '');
+  assert.equal((await scores(page)).none, 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('odd Unicode is fine', async () => {
+  const { page, context, errors } = await open(browser, server.url + '/');
+  await page.fill('#sentence-a', 'naïve 🐕 chased 猫 — o’clock ​zero‍width');
+  await page.fill('#sentence-b', '猫 chased 🐕 naïve — o’clock ​zero‍width');
+  await settle(page);
+  await page.waitForFunction(() => document.querySelector('#view-heatmaps svg.heatmap text.tick'));
+  const sc = await scores(page);
+  assert.equal(sc.none, 0);
+  assert.ok(sc.sinusoidal > 0);
+  const labels = await page.locator('#view-heatmaps svg.heatmap').first().locator('text.tick').allTextContents();
+  assert.ok(labels.includes('🐕') && labels.includes('猫'), `labels ${labels}`);
+  assert.equal(await page.textContent('#sentence-msg'), '');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
