@@ -13,8 +13,13 @@ only=${1:-all}
 jobs=${PE_JOBS:-2}
 
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
-if [ "$only" = all ] || [ "$only" != asan ]; then
-  bash scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+case "$only" in
+  all|browser) build_args=() ;;
+  asan) build_args=(skip) ;;
+  *) build_args=(--no-web) ;;
+esac
+if [ "${build_args[0]:-}" != skip ]; then
+  bash scripts/build.sh "${build_args[@]}" || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
 passed=0
@@ -26,7 +31,7 @@ mkdir -p "$log_dir"
 # "test cases: N | P passed | F failed"
 count_catch() {
   local log=$1 line p f
-  line=$(grep -E "^(All tests passed|test cases:)" "$log" | tail -n 1)
+  line=$(grep -E "^([0-9]+: )?(All tests passed|test cases:)" "$log" | tail -n 1 | sed -E 's/^[0-9]+: //')
   if [[ $line =~ All\ tests\ passed.*in\ ([0-9]+)\ test\ case ]]; then
     p=${BASH_REMATCH[1]}; f=0
   elif [[ $line =~ test\ cases:\ *([0-9]+)\ \|\ *([0-9]+)\ passed\ \|\ *([0-9]+)\ failed ]]; then
@@ -56,7 +61,7 @@ run_layer() { [ "$only" = all ] || [ "$only" = "$1" ]; }
 if run_layer native; then
   echo "== test: Catch2 (native)"
   ctest --test-dir build/native --output-on-failure -V > "$log_dir/native.log" 2>&1
-  grep -E "^(All tests|test cases|assertions)" "$log_dir/native.log" | tail -n 2
+  grep -E "^([0-9]+: )?(All tests|test cases|assertions)" "$log_dir/native.log" | tail -n 2
   grep -B2 -A12 "FAILED:" "$log_dir/native.log" | head -n 80
   count_catch "$log_dir/native.log"
 fi

@@ -101,8 +101,9 @@ void check_layer_shape(const LayerShape& s, bool keep_weights) {
 
 void attention_inputs(Scheme& scheme, const LayerShape& shape, const float* embeddings, const int* pos,
                       AttentionCache& c) {
-  c = AttentionCache();
+  // Reuse the cache's buffers (no new allocation, no page faults when the sizes repeat).
   c.shape = shape;
+  c.has_weights = false;
   c.pos.assign(pos, pos + shape.n);
   scheme.prepare(shape);
   c.x.assign(embeddings, embeddings + sz(shape.n) * sz(shape.d));
@@ -113,9 +114,9 @@ void attention_project(const Scheme& scheme, const LayerWeights& w, AttentionCac
   const int n = c.shape.n, d = c.shape.d, H = c.shape.heads, dh = c.shape.dh();
   require(w.d == d, "layer weights are for dim " + std::to_string(w.d) + ", not " + std::to_string(d));
   const std::size_t per_head = sz(n) * sz(dh);
-  c.q.assign(sz(H) * per_head, 0.0f);
-  c.k.assign(sz(H) * per_head, 0.0f);
-  c.v.assign(sz(H) * per_head, 0.0f);
+  c.q.resize(sz(H) * per_head);  // every entry is written below
+  c.k.resize(sz(H) * per_head);
+  c.v.resize(sz(H) * per_head);
   for (int h = 0; h < H; ++h) {
     // Head h uses rows [h dh, (h+1) dh) of each W: q_h (n, dh) = x (n, d) . W_h (dh, d)^T.
     const std::size_t wrow = sz(h) * sz(dh) * sz(d);
@@ -138,9 +139,11 @@ void attention_logits_block(const Scheme& scheme, const AttentionCache& c, int h
 void attention_mix_full(const Scheme& scheme, AttentionCache& c) {
   const int n = c.shape.n, H = c.shape.heads, dh = c.shape.dh();
   const std::size_t nn = sz(n) * sz(n);
-  c.logits.assign(sz(H) * nn, 0.0f);
-  c.weights.assign(sz(H) * nn, 0.0f);
-  c.head_out.assign(sz(H) * sz(n) * sz(dh), 0.0f);
+  c.logits.resize(sz(H) * nn);  // every entry is written below
+  c.weights.resize(sz(H) * nn);
+  c.head_out.resize(sz(H) * sz(n) * sz(dh));
+  c.row_max = std::vector<float>();
+  c.row_sum = std::vector<float>();
   const Block all{0, n, 0, n};
   for (int h = 0; h < H; ++h) {
     float* logits = c.logits.data() + h * nn;
@@ -158,8 +161,8 @@ void attention_mix_full(const Scheme& scheme, AttentionCache& c) {
 void attention_mix_streaming(const Scheme& scheme, AttentionCache& c, int block_rows, int block_cols) {
   require(block_rows >= 1 && block_cols >= 1, "streaming blocks need at least one row and one column");
   const int n = c.shape.n, H = c.shape.heads, dh = c.shape.dh();
-  c.logits.clear();
-  c.weights.clear();
+  c.logits = std::vector<float>();  // release: streaming memory grows with n, not n^2
+  c.weights = std::vector<float>();
   c.has_weights = false;
   c.row_max.assign(sz(H) * sz(n), neg_inf);
   c.row_sum.assign(sz(H) * sz(n), 0.0f);
@@ -190,7 +193,7 @@ void attention_mix_streaming(const Scheme& scheme, AttentionCache& c, int block_
 
 void attention_output(const LayerWeights& w, AttentionCache& c) {
   const int n = c.shape.n, d = c.shape.d, H = c.shape.heads, dh = c.shape.dh();
-  c.out.assign(sz(n) * sz(d), 0.0f);
+  c.out.resize(sz(n) * sz(d));  // head 0 overwrites, the others accumulate
   // out (n, d) = sum_h head_out_h (n, dh) . Wo[:, h dh : (h+1) dh]^T
   for (int h = 0; h < H; ++h)
     matmul_abt(c.out.data(), d, c.head_out.data() + sz(h) * sz(n) * sz(dh), dh, w.wo.data() + sz(h) * sz(dh), d,

@@ -1,13 +1,13 @@
 // Kernels (contract in kernels.hpp). The _ref twins first, then the fast versions.
 //
-// Matrix products share one register-tiled core, gemm_packed: out (m, n) = A (m, k) .
-// P (k, n) with P in row-major layout padded to a multiple of 8 columns. Each step of
-// the k loop broadcasts one entry of 4 rows of A and multiplies it into 8 columns of P,
-// keeping a 4 x 8 tile of out in 8 vector registers (an outer-product microkernel, as
-// in BLIS/GotoBLAS). matmul_abt packs B^T into P (a transpose, n k copies against
-// m n k multiply-adds); matmul_ab uses B in place when n is a multiple of 8 and packs a
-// zero-padded copy otherwise. Columns are processed in chunks so that the part of P in
-// use stays in L1.
+// Matrix products share one register-tiled core, gemm_panels: out (m, n) = A (m, k) .
+// P (k, n), P read as 8-column panels. Each step of the k loop broadcasts one entry of 4
+// rows of A and multiplies it into 8 columns of P, keeping a 4 x 8 tile of out in 8
+// vector registers (an outer-product microkernel, as in BLIS/GotoBLAS). matmul_abt packs
+// B^T into contiguous (k, 8) panels (a transpose: n k copies against m n k
+// multiply-adds); matmul_ab reads B in place when n is a multiple of 8 and packs
+// zero-padded panels otherwise. Columns are processed in chunks so that the panels in
+// use stay in L1.
 #include "pe/kernels.hpp"
 
 #include <algorithm>
@@ -138,7 +138,6 @@ float* scratch(std::size_t count) {
 constexpr int tile_rows = 4;  // rows of out per microkernel
 constexpr int tile_cols = 8;  // columns of out per microkernel (2 vectors)
 
-inline int round_up(int x, int r) { return (x + r - 1) / r * r; }
 
 // Stores one 8-wide row of the tile: columns [0, cols) of dst = scale * v (+ dst).
 inline void tile_store(float* dst, f32x4 v0, f32x4 v1, int cols, float scale, bool accumulate) {
@@ -159,11 +158,22 @@ inline void tile_store(float* dst, f32x4 v0, f32x4 v1, int cols, float scale, bo
   for (int c = 0; c < cols; ++c) dst[c] = tmp[c] + (accumulate ? dst[c] : 0.0f);
 }
 
-// out (m, n) = scale * a (m, k) . p (k, n) (+ out); p has stride ldp >= round_up(n, 8)
-// and readable zero (or any) padding up to round_up(n, 8).
-void gemm_packed(float* out, int ldo, const float* a, int lda, const float* p, int ldp, int m, int n, int k,
-                 float scale, bool accumulate) {
-  // Columns per chunk: k x chunk floats of p stay within ~16 KiB.
+// The right-hand operand as the microkernel reads it: 8-column panels. Columns
+// [8 c, 8 c + 8) of row t are the 8 floats at base + c * panel_step + t * row_step,
+// readable (zero or anything) up to a multiple of 8 columns.
+//   packed panels:  row_step 8, panel_step 8 k (each panel (k, 8) is contiguous, so the
+//                   k loop streams through memory: GotoBLAS/BLIS packing)
+//   row-major B:    row_step ldb, panel_step 8 (B used in place when n % 8 == 0)
+struct Panels {
+  const float* base;
+  std::size_t row_step, panel_step;
+};
+
+// out (m, n) = scale * a (m, k) . P (k, n) (+ out).
+void gemm_panels(float* out, int ldo, const float* a, int lda, Panels p, int m, int n, int k, float scale,
+                 bool accumulate) {
+  // Panels per chunk: k x chunk floats of P stay within ~16 KiB of L1 while every row
+  // block of a passes over them.
   const int chunk = std::max(tile_cols, (4096 / std::max(k, 1)) / tile_cols * tile_cols);
   for (int j0 = 0; j0 < n; j0 += chunk) {
     const int j1 = std::min(n, j0 + chunk);
@@ -176,8 +186,8 @@ void gemm_packed(float* out, int ldo, const float* a, int lda, const float* p, i
       for (int j = j0; j < j1; j += tile_cols) {
         f32x4 c00 = simd::zero(), c01 = simd::zero(), c10 = simd::zero(), c11 = simd::zero();
         f32x4 c20 = simd::zero(), c21 = simd::zero(), c30 = simd::zero(), c31 = simd::zero();
-        const float* pp = p + j;
-        for (int t = 0; t < k; ++t, pp += ldp) {
+        const float* pp = p.base + static_cast<std::size_t>(j / tile_cols) * p.panel_step;
+        for (int t = 0; t < k; ++t, pp += p.row_step) {
           const f32x4 b0 = simd::load(pp), b1 = simd::load(pp + 4);
           f32x4 x = simd::splat(a0[t]);
           c00 += x * b0;
@@ -203,8 +213,8 @@ void gemm_packed(float* out, int ldo, const float* a, int lda, const float* p, i
       const float* a0 = a + at(i, lda, 0);
       for (int j = j0; j < j1; j += tile_cols) {
         f32x4 c00 = simd::zero(), c01 = simd::zero();
-        const float* pp = p + j;
-        for (int t = 0; t < k; ++t, pp += ldp) {
+        const float* pp = p.base + static_cast<std::size_t>(j / tile_cols) * p.panel_step;
+        for (int t = 0; t < k; ++t, pp += p.row_step) {
           const f32x4 x = simd::splat(a0[t]);
           c00 += x * simd::load(pp);
           c01 += x * simd::load(pp + 4);
@@ -220,38 +230,48 @@ void gemm_packed(float* out, int ldo, const float* a, int lda, const float* p, i
 void matmul_abt(float* out, int ldo, const float* a, int lda, const float* b, int ldb, int m, int n, int k,
                 float scale, bool accumulate) {
   if (m <= 0 || n <= 0) return;
-  const int np = round_up(n, tile_cols);
-  float* p = scratch(static_cast<std::size_t>(k) * np);  // (k, np) = b^T, zero padded
-  for (int t = 0; t < k; ++t)
-    for (int j = n; j < np; ++j) p[at(t, np, j)] = 0.0f;
-  // Transpose 4 rows of b at a time: 4 reads of contiguous rows per column step.
-  int j = 0;
-  for (; j + 4 <= n; j += 4) {
-    const float* b0 = b + at(j, ldb, 0);
-    const float* b1 = b0 + ldb;
-    const float* b2 = b1 + ldb;
-    const float* b3 = b2 + ldb;
-    for (int t = 0; t < k; ++t) simd::store(p + at(t, np, j), f32x4{b0[t], b1[t], b2[t], b3[t]});
+  // Pack b^T into 8-column panels: panel c holds rows 8c..8c+7 of b, transposed, as
+  // (k, 8); rows past n are zero.
+  const int panels = (n + tile_cols - 1) / tile_cols;
+  const std::size_t panel_step = static_cast<std::size_t>(k) * tile_cols;
+  float* p = scratch(panel_step * panels);
+  for (int c = 0; c < panels; ++c) {
+    float* dst = p + c * panel_step;
+    const int j0 = c * tile_cols, rows = std::min(tile_cols, n - j0);
+    if (rows == tile_cols) {
+      const float* r[tile_cols];
+      for (int q = 0; q < tile_cols; ++q) r[q] = b + at(j0 + q, ldb, 0);
+      for (int t = 0; t < k; ++t, dst += tile_cols) {
+        simd::store(dst, f32x4{r[0][t], r[1][t], r[2][t], r[3][t]});
+        simd::store(dst + 4, f32x4{r[4][t], r[5][t], r[6][t], r[7][t]});
+      }
+    } else {
+      for (int t = 0; t < k; ++t, dst += tile_cols)
+        for (int q = 0; q < tile_cols; ++q) dst[q] = q < rows ? b[at(j0 + q, ldb, t)] : 0.0f;
+    }
   }
-  for (; j < n; ++j)
-    for (int t = 0; t < k; ++t) p[at(t, np, j)] = b[at(j, ldb, t)];
-  gemm_packed(out, ldo, a, lda, p, np, m, n, k, scale, accumulate);
+  gemm_panels(out, ldo, a, lda, Panels{p, tile_cols, panel_step}, m, n, k, scale, accumulate);
 }
 
 void matmul_ab(float* out, int ldo, const float* a, int lda, const float* b, int ldb, int m, int n, int k,
                bool accumulate) {
   if (m <= 0 || n <= 0) return;
-  if (n % tile_cols == 0) {
-    gemm_packed(out, ldo, a, lda, b, ldb, m, n, k, 1.0f, accumulate);
+  if (n % tile_cols == 0) {  // b in place: each 8-column slice of a row is contiguous
+    gemm_panels(out, ldo, a, lda, Panels{b, static_cast<std::size_t>(ldb), tile_cols}, m, n, k, 1.0f, accumulate);
     return;
   }
-  const int np = round_up(n, tile_cols);
-  float* p = scratch(static_cast<std::size_t>(k) * np);  // (k, np) = b, zero padded
-  for (int t = 0; t < k; ++t) {
-    std::copy(b + at(t, ldb, 0), b + at(t, ldb, n), p + at(t, np, 0));
-    std::fill(p + at(t, np, n), p + at(t, np, np), 0.0f);
+  const int panels = (n + tile_cols - 1) / tile_cols;
+  const std::size_t panel_step = static_cast<std::size_t>(k) * tile_cols;
+  float* p = scratch(panel_step * panels);  // (panels, k, 8), zero padded past column n
+  for (int c = 0; c < panels; ++c) {
+    const int j0 = c * tile_cols, cols = std::min(tile_cols, n - j0);
+    float* dst = p + c * panel_step;
+    for (int t = 0; t < k; ++t, dst += tile_cols) {
+      const float* src = b + at(t, ldb, j0);
+      for (int q = 0; q < tile_cols; ++q) dst[q] = q < cols ? src[q] : 0.0f;
+    }
   }
-  gemm_packed(out, ldo, a, lda, p, np, m, n, k, 1.0f, accumulate);
+  gemm_panels(out, ldo, a, lda, Panels{p, tile_cols, panel_step}, m, n, k, 1.0f, accumulate);
 }
 
 void exp_apply(float* y, const float* x, int n) {

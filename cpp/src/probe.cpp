@@ -140,6 +140,10 @@ ProbeResult run_probe(const ProbeOptions& o) {
   AttentionOptions opt;
   opt.keep_weights = o.weights;
 
+  // Two caches serve every scheme, so their buffers are allocated once: `layer` holds one
+  // sentence's full layer (the (heads, n, n) weights in full mode), `shifted` only the
+  // sentence's q and k at positions shifted by K.
+  AttentionCache layer, shifted;
   for (std::size_t s = 0; s < schemes.size(); ++s) {
     Scheme& scheme = *schemes[s];
     SchemeProbe p;
@@ -147,25 +151,16 @@ ProbeResult run_probe(const ProbeOptions& o) {
     p.attention = xt::xtensor<float, 3>::from_shape({0, 0, 0});
     p.attention_compare = xt::xtensor<float, 3>::from_shape({0, 0, 0});
 
-    std::vector<float> out_a;
-    {
-      AttentionCache a, shifted;
-      attention_forward(scheme, w, shape_a, emb_a.data(), pos_a.data(), opt, a);
-      if (o.weights) p.attention = weights_tensor(a);
-      a.logits = std::vector<float>();  // the shift comparison recomputes logits blockwise
-      a.weights = std::vector<float>();
-      attention_inputs(scheme, shape_a, emb_a.data(), pos_shift.data(), shifted);
-      attention_project(scheme, w, shifted);
-      p.shift_logit_change = max_logit_change(scheme, a, shifted);
-      out_a = std::move(a.out);
-    }
-    std::vector<float> out_b;
-    {
-      AttentionCache b;
-      attention_forward(scheme, w, shape_b, emb_b.data(), pos_b.data(), opt, b);
-      if (o.weights) p.attention_compare = weights_tensor(b);
-      out_b = std::move(b.out);
-    }
+    attention_forward(scheme, w, shape_a, emb_a.data(), pos_a.data(), opt, layer);
+    if (o.weights) p.attention = weights_tensor(layer);
+    const std::vector<float> out_a = layer.out;
+    attention_inputs(scheme, shape_a, emb_a.data(), pos_shift.data(), shifted);
+    attention_project(scheme, w, shifted);
+    p.shift_logit_change = max_logit_change(scheme, layer, shifted);
+
+    attention_forward(scheme, w, shape_b, emb_b.data(), pos_b.data(), opt, layer);
+    if (o.weights) p.attention_compare = weights_tensor(layer);
+    const std::vector<float>& out_b = layer.out;
 
     const std::vector<float> mean_a = mean_rows(out_a, n, o.dim), mean_b = mean_rows(out_b, m, o.dim);
     p.sentence_distance = cosine_distance(mean_a.data(), mean_b.data(), o.dim);

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, open, assertLocal } from './helpers.mjs';
 
-const HOST = `<!doctype html><html lang="en"><head><title>host</title></head><body>
+const HOST = `<!doctype html><html lang="en"><head><title>host</title><link rel="icon" href="data:,"></head><body>
 <script>window.heights = []; addEventListener('message', (e) => { if (e.data && e.data.type === 'pe-playground:height') window.heights.push(e.data.height); });</script>
 <iframe id="f" title="embedded playground" src="/index.html?embed#view=order&amp;hide=controls" width="800" height="200"></iframe>
 </body></html>`;

@@ -86,3 +86,9 @@ export async function schemeNames(page) {
 export async function settle(page) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
+
+// Opens every data table (they are built on first open) inside the given element.
+export async function openTables(page, selector) {
+  await page.$$eval(`${selector} details.table-alt`, (ds) => ds.forEach((d) => { d.open = true; }));
+  await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} details.table-alt`)].every((d) => d.querySelector('table')), selector);
+}

@@ -2,7 +2,6 @@
 // data-table alternative), ranked bars and line charts. Pure builders: they return
 // elements and never read the state. Every label goes in as text.
 import { h, s, fmt } from './dom.js';
-import { inkOn } from './colors.js';
 
 const FONT = 11;
 const clampLabel = (t, n = 10) => (t.length > n ? t.slice(0, n - 1) + '…' : t);
@@ -23,11 +22,12 @@ function cellAt(svg, ev, x0, y0, cw, ch, rows, cols) {
 // values: (rows * cols) row-major. scale: value -> colour.
 // readout(i, j, v) -> text for the hover line. Returns {figure, svg}.
 export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title, rowAxis, colAxis, readout, maxSize = 300, legend, tableLimit = 4096, describe }) {
-  const labelled = rowLabels && Math.max(rows, cols) <= 40;
-  const cell = Math.max(1, Math.min(26, Math.floor(maxSize / Math.max(rows, cols))));
-  const cw = cell, ch = cell;
+  // Cells may be rectangular (e.g. 128 positions x 8 pairs); labels only when legible.
+  const cw = Math.max(1, Math.min(26, Math.floor(maxSize / cols)));
+  const ch = Math.max(1, Math.min(26, Math.floor(maxSize / rows)));
+  const labelled = rowLabels && Math.min(cw, ch) >= 11;
   const left = labelled ? 64 : 34, top = labelled ? 58 : 22;
-  const width = Math.max(left + cols * cw + 8, Math.ceil(title.length * 6.6) + 4), height = top + rows * ch + 26;
+  const width = Math.max(left + cols * cw + 8, Math.ceil(title.length * 7.2) + 4), height = top + rows * ch + 26;
   const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title + (describe ? ': ' + describe : ''), class: 'heatmap', tabindex: 0 });
   svg.append(s('text', { x: 0, y: 12, class: 'chart-title' }, title));
   if (rows * cols <= 6000) {
@@ -99,7 +99,16 @@ export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title
 }
 
 // The data-table alternative to a heatmap, folded in a <details>.
-export function dataTable({ values, rows, cols, rowLabels, colLabels, caption }) {
+// The table is built when the reader first opens it (a page of heatmaps stays light).
+export function dataTable(opts) {
+  const box = h('details', { class: 'table-alt' }, h('summary', null, 'Data table'));
+  box.addEventListener('toggle', () => {
+    if (box.open && !box.querySelector('table')) box.append(h('div', { class: 'scroll' }, buildTable(opts)));
+  });
+  return box;
+}
+
+function buildTable({ values, rows, cols, rowLabels, colLabels, caption }) {
   const table = h('table', { class: 'data' }, h('caption', null, caption));
   const head = h('tr', null, h('th', { scope: 'col' }, ''));
   for (let j = 0; j < cols; j++) head.append(h('th', { scope: 'col' }, colLabels ? colLabels[j] : String(j)));
@@ -111,17 +120,17 @@ export function dataTable({ values, rows, cols, rowLabels, colLabels, caption })
     body.append(tr);
   }
   table.append(body);
-  return h('details', { class: 'table-alt' }, h('summary', null, 'Data table'), h('div', { class: 'scroll' }, table));
+  return table;
 }
 
 // Colour legend: a gradient bar with its end values.
 export function legendBar(scale, lo, hi, label) {
-  const w = 160, steps = 24;
-  const svg = s('svg', { width: w + 90, height: 30, class: 'legend', role: 'img', 'aria-label': `${label}: colour from ${fmt(lo)} to ${fmt(hi)}` });
-  for (let k = 0; k < steps; k++) svg.append(s('rect', { x: 40 + (k * w) / steps, y: 4, width: w / steps + 0.5, height: 10, fill: scale(lo + ((hi - lo) * (k + 0.5)) / steps) }));
-  svg.append(s('text', { x: 36, y: 13, 'text-anchor': 'end', class: 'tick' }, fmt(lo, 3)));
-  svg.append(s('text', { x: 44 + w, y: 13, class: 'tick' }, fmt(hi, 3)));
-  svg.append(s('text', { x: 40, y: 27, class: 'tick' }, label));
+  const w = 160, steps = 24, x0 = 52;
+  const svg = s('svg', { width: w + x0 + 50, height: 30, class: 'legend', role: 'img', 'aria-label': `${label}: colour from ${fmt(lo)} to ${fmt(hi)}` });
+  for (let k = 0; k < steps; k++) svg.append(s('rect', { x: x0 + (k * w) / steps, y: 4, width: w / steps + 0.5, height: 10, fill: scale(lo + ((hi - lo) * (k + 0.5)) / steps) }));
+  svg.append(s('text', { x: x0 - 4, y: 13, 'text-anchor': 'end', class: 'tick' }, fmt(lo, 3)));
+  svg.append(s('text', { x: x0 + 4 + w, y: 13, class: 'tick' }, fmt(hi, 3)));
+  svg.append(s('text', { x: x0, y: 27, class: 'tick' }, label));
   return svg;
 }
 

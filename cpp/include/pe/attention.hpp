@@ -28,8 +28,10 @@
 // Scales (chosen so that attention over a typical sentence is neither uniform nor
 // one-hot): token embeddings ~ N(0, 1) per component, Wq and Wk ~ N(0, 2/d), Wv and
 // Wo ~ N(0, 1/d). Then q and k components have variance ~2 and a logit
-// q.k / sqrt(dh) has standard deviation ~2, so over 5 to 20 tokens the largest weight
-// in a row is typically 0.3 to 0.8 (test_attention.cpp checks this range on average).
+// q.k / sqrt(dh) has standard deviation ~2. Measured with d = 64, 4 heads, seeds 1-3
+// (none, sinusoidal, rope, alibi): the largest weight of a row averages 0.5-0.7 over 5
+// tokens, 0.45-0.55 over 9 and 0.22-0.44 over 27 (uniform would be 1/n), single rows
+// ranging from 0.07 to 1.0. test_attention.cpp checks 1.5/n < mean < 0.85.
 #pragma once
 #include <cstdint>
 #include <string>

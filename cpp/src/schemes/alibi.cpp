@@ -54,8 +54,8 @@ Table AlibiScheme::table(int n, int d, int heads) const {
     slopes(h) = m[h];
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j)
-        bias(h, i, j) = (causal_param() && j > i) ? masked : -m[h] * std::abs(i - j);
-    for (int r = 0; r < n; ++r) profile(h, r) = -m[h] * r;
+        bias(h, i, j) = (causal_param() && j > i) ? masked : 0.0 - m[h] * std::abs(i - j);  // 0.0 - x: no -0 in the JSON
+    for (int r = 0; r < n; ++r) profile(h, r) = 0.0 - m[h] * r;
   }
   Table t;
   t.add("slopes", std::move(slopes));

@@ -17,7 +17,7 @@ Table BinaryScheme::table(int n, int d, int heads) const {
       pe(p, k) = binary_bit(p, k);
       ones += pe(p, k);
     }
-    profile(0, p) = -ones;  // PE(0) = 0
+    profile(0, p) = 0.0 - ones;  // PE(0) = 0; 0.0 - x: no -0
   }
   Table t;
   t.add("pe", std::move(pe));

@@ -13,7 +13,7 @@ Table IntegerScheme::table(int n, int d, int heads) const {
   for (int p = 0; p < n; ++p) {
     const double v = value(p, n);
     for (int c = 0; c < d; ++c) pe(p, c) = v;
-    profile(0, p) = -d * (v - value(0, n)) * (v - value(0, n));
+    profile(0, p) = 0.0 - d * (v - value(0, n)) * (v - value(0, n));  // no -0
   }
   Table t;
   t.add("pe", std::move(pe));

@@ -2,7 +2,7 @@
 // scheme, and each picked scheme's own parameters, built from engine.schemes() params
 // (kind, default, range or choices, help). Nothing here knows a scheme by name.
 import { h, clear, uid } from '../dom.js';
-import { DIMS, HEADS, checkSetting } from '../state.js';
+import { DIMS, HEADS } from '../state.js';
 
 function select(id, options, value, onchange) {
   const el = h('select', { id, onchange: (e) => onchange(e.target.value) });
@@ -55,6 +55,7 @@ export function mountControls(root, store, engine) {
   const params = h('div', { class: 'params' });
   root.append(global, params);
   let paramsKey = '';
+  const openBoxes = new Set();
 
   function renderGlobal(st) {
     clear(global);
@@ -95,12 +96,17 @@ export function mountControls(root, store, engine) {
     for (const name of picked) {
       const info = schemes.find((x) => x.name === name);
       if (!info) continue;
-      const fs = h('fieldset', { class: 'scheme-params' }, h('legend', null, `${info.name} parameters`));
+      const changed = Object.keys(st.settings[name] || {}).length;
+      const box = h('details', { class: 'scheme-params-box', open: info.params.length <= 4 || changed > 0 || openBoxes.has(name) },
+        h('summary', null, `${info.name} parameters (${info.params.length}${changed ? `, ${changed} changed` : ''})`));
+      box.addEventListener('toggle', () => (box.open ? openBoxes.add(name) : openBoxes.delete(name)));
+      const fs = h('fieldset', { class: 'scheme-params' }, h('legend', { class: 'visually-hidden' }, `${info.name} parameters`));
+      box.append(fs);
       if (!info.params.length) fs.append(h('p', { class: 'small' }, 'This scheme has no parameters.'));
       for (const spec of info.params) fs.append(paramControl(name, spec, store));
       if (Object.keys(st.settings[name] || {}).length)
         fs.append(h('button', { type: 'button', onclick: () => { for (const k of Object.keys(store.get().settings[name] || {})) store.setSetting(name, k, undefined); } }, `Reset ${name} to defaults`));
-      params.append(fs);
+      params.append(box);
     }
     if (focused) document.getElementById(focused)?.focus();
   }
@@ -120,4 +126,3 @@ export function mountControls(root, store, engine) {
   };
 }
 
-export { checkSetting };

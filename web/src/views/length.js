@@ -10,6 +10,8 @@ import { tableFor } from '../tables.js';
 import { toCsv } from '../exports.js';
 
 export const MAX_LEN = 512;
+// Parameters that say how long a scheme was built or trained for.
+const LENGTH_KEYS = /^(max_len|train_len|original_max|npos|max_pos)$/;
 
 export function mountLength(root, store, engine) {
   const lenIn = h('input', { type: 'range', id: 'len-range', min: 1, max: MAX_LEN, step: 1 });
@@ -45,6 +47,15 @@ export function mountLength(root, store, engine) {
         const info = engine.schemes().find((x) => x.name === name);
         const col = h('div', { class: 'scheme-col', 'data-scheme': name }, h('h3', null, `${info?.title || name} at length ${len}`));
         grid.append(col);
+        // A length parameter of the scheme itself (a table's rows, a training length).
+        for (const spec of info?.params || []) {
+          if (spec.kind !== 'integer' || !LENGTH_KEYS.test(spec.key)) continue;
+          const v = Number(store.setting(name, spec.key));
+          col.append(h('p', { class: 'small' }, `${name} has its own ${spec.key} = ${v}${len > v ? ` (the length is past it)` : ''}. `,
+            v !== st.train && st.train >= spec.min && st.train <= spec.max
+              ? h('button', { type: 'button', onclick: () => store.setSetting(name, spec.key, String(st.train)) }, `Set ${spec.key} to the training length ${st.train}`)
+              : null));
+        }
         const r = tableFor(engine, store, name, len);
         if (r.error) {
           col.append(h('p', { class: 'message', role: 'status' }, `At length ${len}: ${r.error}`));
@@ -78,11 +89,12 @@ export function mountLength(root, store, engine) {
           if (st.train < m.rows) {
             const svg = f.svg;
             // heatmap() without labels puts the matrix at (34, 22)
-            const ch = Math.max(1, Math.min(26, Math.floor(300 / Math.max(m.rows, m.cols))));
+            const ch = Math.max(1, Math.min(26, Math.floor(300 / m.rows)));
+            const cw = Math.max(1, Math.min(26, Math.floor(300 / m.cols)));
             const top = 22, left = 34;
             const y = top + st.train * ch;
             const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
-            for (const [k, v] of Object.entries({ x1: left - 4, x2: left + m.cols * ch + 4, y1: y, y2: y, class: 'marker' })) line.setAttribute(k, v);
+            for (const [k, v] of Object.entries({ x1: left - 4, x2: left + m.cols * cw + 4, y1: y, y2: y, class: 'marker' })) line.setAttribute(k, v);
             svg.append(line);
           }
           col.append(f.figure);

@@ -47,7 +47,7 @@ export function mountOrder(root, store, engine) {
         ? `Causal mask on: "none" now reads ${fmt(none?.sentence_distance ?? NaN, 3)}. Each token sees only the tokens before it, so the set it averages over depends on the order, even with no position signal at all.`
         : noneText(none?.sentence_distance);
       const svg = bars({ items, title: 'Order sensitivity, 1 - cos(mean output A, mean output B)', selected: st.scheme, onPick: (k) => store.set({ scheme: k }) });
-      const list = h('ol', { class: 'score-list visually-hidden-if-chart', 'aria-label': 'Scores by scheme' });
+      const list = h('ol', { class: 'score-list', 'aria-label': 'Scores by scheme' });
       for (const d of items)
         list.append(h('li', { 'data-scheme': d.key, 'data-score': Number.isFinite(d.value) ? String(d.value) : '' },
           h('button', { type: 'button', class: 'linklike', onclick: () => store.set({ scheme: d.key }), 'aria-current': d.key === st.scheme ? 'true' : null }, d.key),

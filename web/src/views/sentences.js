@@ -34,10 +34,10 @@ export function mountSentences(root, store) {
     msg,
   );
 
-  let timer = 0;
+  const timers = { a: 0, b: 0 };   // one per sentence: typing in A must not drop B's edit
   const onInput = (key, el) => () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => store.set({ [key]: el.value }), 60);
+    clearTimeout(timers[key]);
+    timers[key] = setTimeout(() => store.set({ [key]: el.value }), 60);
   };
   inputA.addEventListener('input', onInput('a', inputA));
   inputB.addEventListener('input', onInput('b', inputB));

@@ -17,7 +17,8 @@
 // a layer without a causal mask rather than invent a value. The fairseq code adds m * j
 // to every row instead; that equals -m (i - j) only up to a per-row constant that
 // softmax ignores, and only under the mask, so we never use it.
-// Distances come from pos[j] - pos[i], so the bias is translation-invariant.
+// Distances come from pos[j] - pos[i], so the bias is translation-invariant. Being
+// symmetric, the bidirectional bias cannot tell a sentence from its reverse.
 #pragma once
 #include <vector>
 

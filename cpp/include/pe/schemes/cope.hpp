@@ -15,8 +15,9 @@
 // walk stops once the sum reaches npos - 1, which is exactly the cap since gates are >= 0.
 // Causal (the paper): keys j <= i only. Without a causal mask we use this bidirectional
 // variant: for j > i, p_ij = min(sum_{t=i..j} g_it, npos - 1), the gates between query and
-// key on the other side; e is shared by both sides, so direction is not encoded (like
-// ALiBi's -m|i - j|). RAM's unmasked code would instead count to the end of the sequence.
+// key on the other side; e is shared by both sides, so direction is not encoded: like
+// ALiBi's -m|i - j|, it gives a reversed sentence the reversed outputs. (RAM's code
+// without a mask would count from the key to the end of the sequence instead.)
 // Positions pos are not used: only the order of the rows of q and k.
 // Init: e ~ N(0, 1/sqrt(dh)) per component, seeded, one stream per row (a larger npos only
 // appends rows), so q . e is about unit scale for unit-scale queries, like the scaled

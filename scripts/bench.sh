@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# npm run bench: install what is missing, build (native + both WASM modules + the WASM
+# peak loop), then time the attention core everywhere in one sitting and print a table
+# of GFLOP/s and the target ratios (scripts/bench/run.mjs says what is measured and how).
+# Usage: scripts/bench.sh [--json] [--ns 64,512,2048] [--no-chromium] [--no-memory]
+#   --json   also print one JSON object on the last line of stdout
+# Progress goes to stderr. Takes about 3-5 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh >&2
+bash scripts/build.sh --no-web >&2
+node scripts/bench/run.mjs "$@"

@@ -1,0 +1,269 @@
+// `npm run bench` (after scripts/bench.sh has built everything): one sitting that times
+// the attention core (pe/bench_workload.hpp) through the SIMD and scalar WASM modules in
+// Node and in headless Chromium, the native build, the WASM SIMD multiply-add peak loop
+// and tfjs-backend-wasm; then streaming-mode memory at n = 2048 and 16384. Progress goes
+// to stderr; stdout gets the table and, with --json, one JSON object on its last line.
+//
+//   node scripts/bench/run.mjs [--json] [--ns 64,512,2048] [--no-chromium] [--no-memory]
+//   PE_BENCH_BUILD=build/h-bench-  use build/h-bench-{native,wasm-simd,wasm-scalar}
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { measure, nodeSampler } from './measure.mjs';
+import { attentionTarget, peakTarget, tfjsTarget } from './targets.mjs';
+import { printReport, toJson } from './report.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const argv = process.argv.slice(2);
+const opt = (name) => argv.includes(name);
+const optValue = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
+
+const HEADS = 8;
+const HEAD_DIM = 64;
+const NS = optValue('--ns', '64,512,2048').split(',').map(Number);
+const MEMORY_NS = [2048, 16384];
+const WANTED_SCHEMES = ['rope', 'alibi'];
+const prefix = process.env.PE_BENCH_BUILD || 'build/';
+const dirs = {
+  native: path.join(root, `${prefix}native`),
+  simd: path.join(root, `${prefix}wasm-simd`),
+  scalar: path.join(root, `${prefix}wasm-scalar`),
+};
+const files = {
+  native: path.join(dirs.native, 'pe_bench_native'),
+  simd: path.join(dirs.simd, 'pe_module_simd.mjs'),
+  scalar: path.join(dirs.scalar, 'pe_module_scalar.mjs'),
+  peak: path.join(dirs.simd, 'pe_peak_simd.mjs'),
+};
+for (const f of Object.values(files))
+  if (!fs.existsSync(f)) throw new Error(`${path.relative(root, f)} is missing: run scripts/build.sh --no-web`);
+
+const progress = (msg) => process.stderr.write(`bench: ${msg}\n`);
+const require = createRequire(import.meta.url);
+// Emscripten's ES6 glue wants require and __dirname in Node (tests/node/engine-loader.mjs).
+globalThis.require = require;
+globalThis.__dirname = dirs.simd;
+process.setMaxListeners(200);  // every module instance adds process listeners
+
+const started = Date.now();
+const result = {
+  meta: {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    node: process.version,
+    load_start: os.loadavg()[0],
+    heads: HEADS,
+    head_dim: HEAD_DIM,
+    ns: NS,
+    flops: '4 * heads * n^2 * head_dim (q k^T and p v)',
+  },
+  schemes: [],
+  notes: [],
+  node: {},
+  chromium: {},
+  native: {},
+  memory: {},
+};
+
+// ---------------------------------------------------------------- environments
+
+// Node: modules are imported once; each load() is a fresh instance (cold code).
+async function nodeEnv() {
+  const factories = {};
+  for (const k of ['simd', 'scalar', 'peak']) factories[k] = (await import(pathToFileURL(files[k]).href)).default;
+  let tf = null;
+  return {
+    name: 'node',
+    load: (kind) => factories[kind](),
+    async create(kind, instance, setup) {
+      if (kind === 'attention') return attentionTarget(instance, setup);
+      if (kind === 'peak') return peakTarget(instance, setup.chains);
+      tf ??= await nodeTfjs();
+      return tfjsTarget(tf, setup);
+    },
+    sampler: (t) => nodeSampler(t),
+    checksum: (t) => t.checksum(),
+    free: (t) => t.free(),
+    tfjsInfo: async () => {
+      tf ??= await nodeTfjs();
+      return { backend: tf.getBackend(), threads: require('@tensorflow/tfjs-backend-wasm').getThreadsCount() };
+    },
+  };
+}
+
+async function nodeTfjs() {
+  // One CommonJS instance of tfjs-core for both packages (the backend requires it).
+  const tf = require('@tensorflow/tfjs-core');
+  const wasm = require('@tensorflow/tfjs-backend-wasm');
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  wasm.setWasmPaths(path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
+  await tf.setBackend('wasm');
+  await tf.ready();
+  return tf;
+}
+
+// Chromium: a page on a local server; CPU time is the renderer main thread's ThreadTime.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const SERVED = ['/scripts/bench/', '/node_modules/@tensorflow/', `/${prefix}`];
+const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+
+function serve() {
+  const server = http.createServer((req, res) => {
+    const url = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+    const file = path.join(root, path.normalize(url));
+    if (!SERVED.some((p) => url.startsWith(p)) || !file.startsWith(root) || !fs.existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function chromiumEnv() {
+  const { chromium } = await import('playwright-core');
+  const server = await serve();
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => progress(`chromium page error: ${e.message}`));
+  await page.goto(`${origin}/scripts/bench/page.html`);
+  await page.waitForFunction(() => window.benchReady === true);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const threadMs = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value * 1000;
+  const url = (f) => `/${path.relative(root, f)}`;
+  return {
+    name: 'chromium',
+    version: browser.version(),
+    load: (kind) => page.evaluate((u) => window.bench.load(u), url(files[kind])),
+    create: (kind, instance, setup) =>
+      page.evaluate(([k, i, s]) => window.bench.create(k, i, s), [kind, instance, setup]),
+    sampler: (t) => async (k) => {
+      const c0 = await threadMs();
+      const wall = await page.evaluate(([id, n]) => window.bench.runCalls(id, n), [t.id, k]);
+      const c1 = await threadMs();
+      return { wall, cpu: c1 - c0 };
+    },
+    checksum: (t) => page.evaluate((id) => window.bench.checksum(id), t.id),
+    free: (t) => page.evaluate((id) => window.bench.free(id), t.id),
+    tfjsInfo: () => page.evaluate(() => window.bench.tfjsInfo()),
+    close: async () => {
+      await browser.close();
+      server.close();
+    },
+  };
+}
+
+// ---------------------------------------------------------------- measurements
+
+async function measureEnv(env, out) {
+  for (const build of ['simd', 'scalar']) {
+    out[build] = {};
+    for (const scheme of result.schemes) out[build][scheme] = {};
+    for (const n of NS) {
+      const instance = await env.load(build);  // fresh: its first call is the cold one
+      for (const [i, scheme] of result.schemes.entries()) {
+        const t = await env.create('attention', instance, { scheme, n, heads: HEADS, headDim: HEAD_DIM, streaming: true, seed: 1 });
+        const r = await measure(env.sampler(t), t.flops);
+        if (i > 0) {  // not cold: this module instance has run before
+          delete r.first_ms;
+          delete r.first_gflops;
+        }
+        r.checksum = await env.checksum(t);
+        await env.free(t);
+        out[build][scheme][n] = r;
+        progress(`${env.name} ${build} ${scheme} n=${n}: ${r.gflops.toFixed(2)} GFLOP/s (${r.calls} calls)`);
+      }
+    }
+  }
+
+  const peak = await env.load('peak');
+  out.peak = null;
+  for (const chains of [8, 12]) {
+    const t = await env.create('peak', peak, { chains });
+    const r = await measure(env.sampler(t), t.flops);
+    r.chains = chains;
+    if (!out.peak || r.gflops > out.peak.gflops) out.peak = r;
+  }
+  progress(`${env.name} peak: ${out.peak.gflops.toFixed(2)} GFLOP/s (${out.peak.chains} chains)`);
+
+  out.tfjs_info = await env.tfjsInfo();
+  out.tfjs = {};
+  for (const n of NS) {
+    const t = await env.create('tfjs', null, { n, heads: HEADS, headDim: HEAD_DIM });
+    out.tfjs[n] = await measure(env.sampler(t), t.flops);
+    await env.free(t);
+    progress(`${env.name} tfjs-wasm n=${n}: ${out.tfjs[n].gflops.toFixed(2)} GFLOP/s`);
+  }
+}
+
+function runNative(...args) {
+  return JSON.parse(execFileSync(files.native, args, { encoding: 'utf8', maxBuffer: 1 << 24 }));
+}
+
+async function main() {
+  // Schemes: rope and alibi, else whichever of them is registered, else `none`.
+  const node = await nodeEnv();
+  const probe = await node.load('simd');
+  result.schemes = WANTED_SCHEMES.filter((s) => probe.benchSchemeRegistered(s));
+  for (const s of WANTED_SCHEMES)
+    if (!result.schemes.includes(s)) result.notes.push(`scheme '${s}' is not registered yet: left out`);
+  if (result.schemes.length === 0) result.schemes = ['none'];
+
+  progress(`native (${path.relative(root, files.native)})`);
+  const nat = runNative('time', '--schemes', result.schemes.join(','), '--ns', NS.join(','));
+  for (const r of nat.results) (result.native[r.scheme] ??= {})[r.n] = r;
+  result.native.peak = runNative('peak').peak;
+
+  progress('node');
+  await measureEnv(node, result.node);
+
+  if (!opt('--no-chromium')) {
+    progress('chromium');
+    const chromium = await chromiumEnv();
+    result.meta.chromium = chromium.version;
+    try {
+      await measureEnv(chromium, result.chromium);
+    } finally {
+      await chromium.close();
+    }
+  }
+
+  if (!opt('--no-memory')) {
+    for (const n of MEMORY_NS) {
+      progress(`memory n=${n} (streaming, whole layer): native`);
+      const m = runNative('memory', String(n), '--scheme', result.schemes[0]).memory;
+      progress(`memory n=${n}: wasm simd in Node`);
+      const instance = await node.load('simd');
+      const t = attentionTarget(instance, { scheme: result.schemes[0], n, heads: HEADS, headDim: HEAD_DIM, streaming: true, seed: 1 });
+      t.call();
+      t.output();
+      result.memory[n] = {
+        scheme: result.schemes[0],
+        native_max_rss_bytes: m.max_rss_bytes,
+        cache_bytes: m.cache_bytes,
+        wasm_memory_bytes: t.memoryBytes(),
+        wasm_cache_bytes: t.cacheBytes(),
+        checksum_native: m.checksum,
+        checksum_wasm: t.checksum(),
+      };
+      t.free();
+    }
+  }
+
+  result.meta.load_end = os.loadavg()[0];
+  result.meta.seconds = (Date.now() - started) / 1000;
+  printReport(result);
+  if (opt('--json')) process.stdout.write(`${JSON.stringify(toJson(result))}\n`);
+}
+
+await main();
