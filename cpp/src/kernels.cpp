@@ -138,7 +138,6 @@ float* scratch(std::size_t count) {
 constexpr int tile_rows = 4;  // rows of out per microkernel
 constexpr int tile_cols = 8;  // columns of out per microkernel (2 vectors)
 
-
 // Stores one 8-wide row of the tile: columns [0, cols) of dst = scale * v (+ dst).
 inline void tile_store(float* dst, f32x4 v0, f32x4 v1, int cols, float scale, bool accumulate) {
   v0 = v0 * simd::splat(scale);

@@ -68,13 +68,17 @@ double max_logit_change(const Scheme& scheme, const AttentionCache& a, const Att
         if (a.shape.causal && blk.j0 >= blk.i1) continue;  // entirely masked
         attention_logits_block(scheme, a, h, blk, la.data(), compare_block);
         attention_logits_block(scheme, b, h, blk, lb.data(), compare_block);
-        for (int i = 0; i < blk.i1 - blk.i0; ++i)
+        float block_worst = 0;
+        for (int i = 0; i < blk.i1 - blk.i0; ++i) {
+          const float* x = la.data() + static_cast<std::size_t>(i) * compare_block;
+          const float* y = lb.data() + static_cast<std::size_t>(i) * compare_block;
           for (int j = 0; j < blk.j1 - blk.j0; ++j) {
-            const float x = la[static_cast<std::size_t>(i) * compare_block + j];
-            const float y = lb[static_cast<std::size_t>(i) * compare_block + j];
-            if (std::isinf(x) && std::isinf(y) && x == y) continue;  // masked in both
-            worst = std::max(worst, std::fabs(static_cast<double>(x) - y));
+            // Masked in both: -inf - -inf is NaN, and a NaN never compares greater.
+            const float change = std::fabs(x[j] - y[j]);
+            block_worst = change > block_worst ? change : block_worst;
           }
+        }
+        worst = std::max(worst, static_cast<double>(block_worst));
       }
   return worst;
 }

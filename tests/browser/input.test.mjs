@@ -14,7 +14,8 @@ test('markup typed into a sentence shows as text and runs no script', async () =
   const evil = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> dog';
   await page.fill('#sentence-a', evil);
   await page.fill('#sentence-b', evil);
-  await page.waitForFunction(() => /onerror/.test(document.querySelector('#view-heatmaps')?.textContent || ''));
+  await page.waitForFunction(() => [...document.querySelectorAll('.chips button')].some((b) => b.textContent === '<img')
+    && document.querySelector('#view-heatmaps svg.heatmap'));
   await page.waitForTimeout(200);
   assert.equal(await page.evaluate(() => window.__pwned), 0, 'no script ran');
   assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
@@ -59,7 +60,8 @@ test('odd Unicode is fine', async () => {
   await page.fill('#sentence-a', 'naïve 🐕 chased 猫 — o’clock ​zero‍width');
   await page.fill('#sentence-b', '猫 chased 🐕 naïve — o’clock ​zero‍width');
   await settle(page);
-  await page.waitForFunction(() => document.querySelector('#view-heatmaps svg.heatmap text.tick'));
+  // Wait until both sentences are in: B's map starts with the token 猫.
+  await page.waitForFunction(() => document.querySelectorAll('#view-heatmaps svg.heatmap')[1]?.querySelector('text.tick')?.textContent === '猫');
   const sc = await scores(page);
   assert.ok(Math.abs(sc.none) < 1e-9);
   assert.ok(sc.sinusoidal > 0);

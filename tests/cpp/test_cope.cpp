@@ -95,7 +95,7 @@ TEST_CASE("cope counts gates: constant gates of 1/2 give p = (i - j + 1) / 2, ca
   auto qe = [&](int i, int row) {
     double v = 0;
     for (int c = 0; c < dh; ++c) v += qk.q[i * dh + c] * e(row, c);
-    return v;
+    return v / std::sqrt(static_cast<double>(dh));  // RAM's default divides z with q.k
   };
   CHECK(z[3 * n + 3] == Approx(0.5 * qe(3, 1) + 0.5 * qe(3, 0)).margin(1e-6));  // p = 0.5
   CHECK(z[3 * n + 2] == Approx(qe(3, 1)).margin(1e-6));                         // p = 1
@@ -113,4 +113,21 @@ TEST_CASE("cope refuses bad input") {
   auto s = pe::make_scheme("cope");
   CHECK_THROWS_WITH(s->table(4, 10, 4), Catch::Contains("not divisible by heads 4"));
   CHECK_THROWS_WITH(s->prepare(pe::LayerShape{4, 10, 4, true}), Catch::Contains("not divisible"));
+}
+
+TEST_CASE("cope divides the position logit by sqrt(dh) as RAM does by default; divide=false does not") {
+  QK qk;
+  for (bool causal : {true, false}) {
+    auto divided = prepared(64, causal);
+    auto plain = pe::make_scheme("cope", {{"npos", "64"}, {"divide", "false"}});
+    plain->prepare(pe::LayerShape{n, 2 * dh, 2, causal});
+    auto zd = full(*divided, qk.view(), causal);
+    auto zp = full(*plain, qk.view(), causal);
+    bool any = false;
+    for (std::size_t c = 0; c < zd.size(); ++c) {
+      CHECK(zp[c] == Approx(zd[c] * std::sqrt(static_cast<double>(dh))).margin(1e-5));
+      any = any || std::fabs(zd[c]) > 1e-3;
+    }
+    CHECK(any);
+  }
 }

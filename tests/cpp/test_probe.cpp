@@ -46,7 +46,8 @@ TEST_CASE("probe: none without a mask cannot see word order; with the mask it ca
     CHECK(p.shift_logit_change == 0.0);
 
     o.causal = true;
-    const auto& pc = find(pe::run_probe(o), "none");
+    const auto rc = pe::run_probe(o);  // kept alive: find() returns a reference into it
+    const auto& pc = find(rc, "none");
     CHECK(pc.sentence_distance > 1e-3);
     CHECK(pc.shift_logit_change == 0.0);
   }

@@ -7,7 +7,7 @@ computes them inside its attention:
 Bidirectional variant (the project's definition, no mask): p_ij = sum of g_it for t from
 min(i, j) to max(i, j), capped the same way.
 pos_emb rows from the project's generator (recipe_learned.Rng): row t is the stream
-seed_mix(seed_mix(seed, 0xc09e), t), N(0, 1/sqrt(dh)).
+seed_mix(seed_mix(seed, 0xc09e), t), N(0, 1).
 """
 import os
 import sys
@@ -23,7 +23,7 @@ def pos_emb(npos, dh, seed):
     e = np.zeros((npos, dh))
     for t in range(npos):
         rng = Rng(seed_mix(base, t))
-        e[t] = [rng.normal(0.0, 1.0 / np.sqrt(dh)) for _ in range(dh)]
+        e[t] = [rng.normal(0.0, 1.0) for _ in range(dh)]
     return e
 
 
@@ -49,7 +49,8 @@ def cope_causal(q, k, e):
     gates = 1.0 / (1.0 + np.exp(-logits))
     pos = np.flip(np.cumsum(np.flip(gates, -1), -1), -1)
     pos = np.minimum(pos, e.shape[0] - 1)
-    return np.where(mask > 0, interpolate(q, e, pos), 0.0)
+    # RAM's default: (q.k + z) / sqrt(dh), so the term added to the scaled logits is z / sqrt(dh)
+    return np.where(mask > 0, interpolate(q, e, pos), 0.0) / np.sqrt(dh)
 
 
 def cope_bidirectional(q, k, e):
@@ -60,7 +61,7 @@ def cope_bidirectional(q, k, e):
         for j in range(n):
             lo, hi = min(i, j), max(i, j)
             pos[i, j] = gates[i, lo : hi + 1].sum()
-    return interpolate(q, e, np.minimum(pos, e.shape[0] - 1))
+    return interpolate(q, e, np.minimum(pos, e.shape[0] - 1)) / np.sqrt(dh)
 
 
 def make(write):

@@ -103,7 +103,7 @@ export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title
 export function dataTable(opts) {
   const box = h('details', { class: 'table-alt' }, h('summary', null, 'Data table'));
   box.addEventListener('toggle', () => {
-    if (box.open && !box.querySelector('table')) box.append(h('div', { class: 'scroll' }, buildTable(opts)));
+    if (box.open && !box.querySelector('table')) box.append(h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': `Data table: ${opts.caption}` }, buildTable(opts)));
   });
   return box;
 }

@@ -15,10 +15,10 @@ namespace {
 
 constexpr std::uint64_t kPosStream = 0xc09e;  // CoPE e table
 
-// (npos, dh) seeded N(0, 1/sqrt(dh)), one stream per row.
+// (npos, dh) seeded N(0, 1), one stream per row.
 std::vector<double> position_table(std::uint64_t seed, int npos, int dh) {
   const std::uint64_t base = seed_mix(seed, kPosStream);
-  const double std = 1.0 / std::sqrt(static_cast<double>(dh));
+  const double std = 1.0;
   std::vector<double> out(static_cast<std::size_t>(npos) * dh);
   for (int t = 0; t < npos; ++t) {
     Rng rng(seed_mix(base, static_cast<std::uint64_t>(t)));
@@ -68,6 +68,7 @@ void CopeScheme::add_logit_bias(int h, const HeadView& hv, const int* pos, bool 
   require(hv.dh == dh_, "cope: head width " + std::to_string(hv.dh) + " was not prepared");
   const double scale = logit_scale(dh_);
   const double cap = npos_ - 1;
+  const double z_scale = params_.flag("divide") ? scale : 1.0;  // RAM: (q.k + z) / sqrt(dh)
   std::vector<double> pos_logit(static_cast<std::size_t>(npos_));  // q_i . e[t]
   for (int i = b.i0; i < b.i1; ++i) {
     const float* q = hv.q + static_cast<std::size_t>(i) * dh_;
@@ -79,7 +80,7 @@ void CopeScheme::add_logit_bias(int h, const HeadView& hv, const int* pos, bool 
     auto add = [&](int j, double p) {
       const double fl = std::floor(p), w = p - fl;
       const int lo = static_cast<int>(fl), hi = static_cast<int>(std::ceil(p));
-      row[j - b.j0] += static_cast<float>(w * pos_logit[hi] + (1.0 - w) * pos_logit[lo]);
+      row[j - b.j0] += static_cast<float>(z_scale * (w * pos_logit[hi] + (1.0 - w) * pos_logit[lo]));
     };
     // Keys at or before the query: walk t = i, i-1, ..., j0; p_ij is the sum down to t = j.
     if (b.j0 <= i) {

@@ -77,7 +77,7 @@ export function mountHeatmaps(root, store, engine) {
           for (let i = 0; i < n; i++)
             for (let j = 0; j < n; j++) {
               const bi = match[i], bj = match[j];
-              const v = bi < 0 || bj < 0 || n !== m ? NaN : A[i * n + j] - B[bi * m + bj];
+              const v = bi < 0 || bj < 0 ? NaN : A[i * n + j] - B[bi * m + bj];
               diff[i * n + j] = v;
               if (Number.isFinite(v)) mx = Math.max(mx, Math.abs(v));
             }
@@ -88,7 +88,7 @@ export function mountHeatmaps(root, store, engine) {
           const fb = heatmap({ values: B, rows: m, cols: m, rowLabels: tb, colLabels: tb, scale: seq, title: `B, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(tb) });
           const fd = heatmap({
             values: diff, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: dv, title: `A − B (B in A's order), head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size,
-            readout: (i, j, v) => `"${ta[i]}" → "${ta[j]}": A ${fmt(A[i * n + j], 6)} − B ${match[i] < 0 || match[j] < 0 || n !== m ? '(no match)' : fmt(B[match[i] * m + match[j]], 6)} = ${fmt(v, 6)}`,
+            readout: (i, j, v) => `"${ta[i]}" → "${ta[j]}": A ${fmt(A[i * n + j], 6)} − B ${match[i] < 0 || match[j] < 0 ? '(no match)' : fmt(B[match[i] * m + match[j]], 6)} = ${fmt(v, 6)}`,
           });
           row.append(h('div', { class: 'maps' }, fa.figure, fb.figure, fd.figure));
           row.append(h('div', { class: 'legends' }, legendBar(seq, 0, 1, 'attention weight'), legendBar(dv, -(mx || 0), mx || 0, `A − B (max |diff| ${fmt(mx, 3)})`)));

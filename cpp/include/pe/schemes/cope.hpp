@@ -5,13 +5,14 @@
 //   g_ij = sigmoid(q_i . k_j / sqrt(dh))                    gates, from the masked logits
 //   p_ij = min(sum_{t=j..i} g_it, npos - 1)                 contextual position (causal)
 //   z_ij = (p - floor p) q_i . e[ceil p] + (1 - (p - floor p)) q_i . e[floor p]
-//   logit_ij += z_ij
+//   logit_ij = (q_i . k_j + z_ij) / sqrt(dh)               RAM's default (divide=true)
+//   logit_ij = q_i . k_j / sqrt(dh) + z_ij                 RAM's --cope-nodiv (divide=false)
 //
 // Acts: on the logits, computed from the content (the head's q and k): a key's position
 // counts the gates between it and the query (words, sentences, ... rather than tokens),
 // and the position logit interpolates a table e: (npos, dh) shared across heads. As in
-// the reference, the gates use the scaled logits before CoPE is added, and q . e is not
-// scaled. Sums run from the query down (RAM's reverse cumsum) in double precision; the
+// the reference, the gates use the scaled logits before CoPE is added; z is divided by
+// sqrt(dh) together with q . k unless divide=false (RAM's --cope-nodiv, the paper's figure). Sums run from the query down (RAM's reverse cumsum) in double precision; the
 // walk stops once the sum reaches npos - 1, which is exactly the cap since gates are >= 0.
 // Causal (the paper): keys j <= i only. Without a causal mask we use this bidirectional
 // variant: for j > i, p_ij = min(sum_{t=i..j} g_it, npos - 1), the gates between query and
@@ -19,9 +20,9 @@
 // ALiBi's -m|i - j|, it gives a reversed sentence the reversed outputs. (RAM's code
 // without a mask would count from the key to the end of the sequence instead.)
 // Positions pos are not used: only the order of the rows of q and k.
-// Init: e ~ N(0, 1/sqrt(dh)) per component, seeded, one stream per row (a larger npos only
-// appends rows), so q . e is about unit scale for unit-scale queries, like the scaled
-// q.k. RAM starts e at zero and learns it.
+// Init: e ~ N(0, 1) per component, seeded, one stream per row (a larger npos only
+// appends rows), so z / sqrt(dh) is about unit scale for unit-scale queries, like the
+// scaled q.k. RAM starts e at zero and learns it.
 #pragma once
 #include <vector>
 
@@ -41,7 +42,9 @@ class CopeScheme : public Scheme {
         "Golovneva et al. 2024, Contextual Position Encoding: Learning to Count What's Important",
         "facebookresearch/RAM: projects/cope/src/cope/context_position.py",
         {{"npos", ParamKind::integer, "64", 1, 8192, {}, "rows of the position table; positions are capped at npos - 1", false},
-         {"seed", ParamKind::integer, "0", 0, 4294967295.0, {}, "seed of the position table", false}}};
+         {"seed", ParamKind::integer, "0", 0, 4294967295.0, {}, "seed of the position table", false},
+         {"divide", ParamKind::boolean, "true", 0, 0, {},
+          "divide the position logit by sqrt(dh) with q.k (RAM's default); false: RAM's --cope-nodiv", false}}};
     return info;
   }
   const SchemeInfo& info() const override { return static_info(); }
