@@ -41,6 +41,8 @@ export function printReport(r) {
   out.push(`  machine: ${r.meta.cpu}, ${r.meta.cores} cores; Node ${r.meta.node}; Chromium ${r.meta.chromium ?? '(skipped)'}`);
   out.push(`  load average (1 min) ${r.meta.load_start.toFixed(1)} at start, ${r.meta.load_end.toFixed(1)} at end; ` +
     `bench took ${r.meta.seconds.toFixed(0)} s`);
+  const tfi = r.node.tfjs_info;
+  if (tfi) out.push(`  tfjs-wasm (Node): backend ${tfi.backend}, ${tfi.threads} thread(s), SIMD ${tfi.simd ? 'on' : 'OFF'}; same q, k, v shapes, no bias`);
   for (const note of r.notes) out.push(`  note: ${note}`);
   out.push('');
   out.push(`  ${'GFLOP/s'.padEnd(30)}${ns.map((n) => pad(`n=${n}`, 10)).join('')}`);
@@ -116,6 +118,6 @@ export function toJson(r) {
     if (e.simd)
       for (const s of r.schemes)
         for (const t of TARGETS) (json.targets[`${name}/${s}`] ??= {})[t.key] = ratio(e, s, TARGET_N, t, r);
-  json.meta = { ...r.meta, schemes: r.schemes, notes: r.notes, native_peak_gflops: r.native.peak.gflops };
+  json.meta = { ...r.meta, schemes: r.schemes, notes: r.notes, native_peak_gflops: r.native.peak.gflops, tfjs_node: r.node.tfjs_info ?? null };
   return json;
 }

@@ -91,7 +91,11 @@ async function nodeEnv() {
     free: (t) => t.free(),
     tfjsInfo: async () => {
       tf ??= await nodeTfjs();
-      return { backend: tf.getBackend(), threads: require('@tensorflow/tfjs-backend-wasm').getThreadsCount() };
+      return {
+        backend: tf.getBackend(),
+        threads: require('@tensorflow/tfjs-backend-wasm').getThreadsCount(),
+        simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+      };
     },
   };
 }

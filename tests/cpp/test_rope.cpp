@@ -407,3 +407,112 @@ TEST_CASE("rope rejects bad parameters with one line naming the key") {
   CHECK_THROWS_WITH(pe::make_scheme("rope", {{"factor", "0.5"}}), Catch::Contains("factor=0.5 is out of range"));
   CHECK_THROWS_AS(pe::make_scheme("rope")->table(0, 8, 1), pe::Error);
 }
+
+namespace {
+
+// Rotates (heads, n, dh) rows half-split with the given frequencies, attention factor 1.
+std::vector<float> rotated_with(const std::vector<float>& x, int heads, int n, int dh, const std::vector<int>& pos,
+                                const std::vector<double>& inv) {
+  auto out = x;
+  const int pairs = static_cast<int>(inv.size());
+  std::vector<float> cs(pairs), sn(pairs);
+  for (int h = 0; h < heads; ++h)
+    for (int i = 0; i < n; ++i) {
+      for (int m = 0; m < pairs; ++m) {
+        cs[m] = static_cast<float>(std::cos(pos[i] * inv[m]));
+        sn[m] = static_cast<float>(std::sin(pos[i] * inv[m]));
+      }
+      pe::rope_rotate_row_ref(out.data() + (static_cast<std::size_t>(h) * n + i) * dh, 2 * pairs, cs.data(), sn.data(),
+                              pe::RopeLayout::half);
+    }
+  return out;
+}
+
+std::vector<int> positions_from(int start, int n) {
+  std::vector<int> pos(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) pos[i] = start + i;
+  return pos;
+}
+
+}  // namespace
+
+TEST_CASE("dynamic takes seq_len = max(position) + 1 of the encoded positions, as HF dynamic_rope_update") {
+  const int heads = 2, n = 10, dh = 16;
+  auto s = pe::make_scheme("rope", {{"scaling", "dynamic"}, {"factor", "4"}, {"max_pos", "32"}});
+  const auto x0 = wave(heads * n * dh, 0.3);
+  // positions 100..109: HF's seq_len is 110, past max_pos 32, so the base grows.
+  const auto shifted = positions_from(100, n);
+  auto q = x0, k = x0;
+  encode(*s, q, k, heads, n, dh, shifted);
+  const auto hf = pe::rope_default_inv_freq(16, 10000 * std::pow(4.0 * 110 / 32 - 3, 16.0 / 14));
+  const auto want = rotated_with(x0, heads, n, dh, shifted, hf);
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    CHECK(q[i] == Approx(want[i]).margin(1e-6));
+    CHECK(k[i] == q[i]);
+  }
+  // positions 0..9: seq_len 10 <= max_pos, plain frequencies.
+  const auto from0 = positions_from(0, n);
+  q = x0;
+  k = x0;
+  encode(*s, q, k, heads, n, dh, from0);
+  const auto plain = rotated_with(x0, heads, n, dh, from0, pe::rope_default_inv_freq(16, 10000));
+  for (std::size_t i = 0; i < q.size(); ++i) CHECK(q[i] == Approx(plain[i]).margin(1e-6));
+  // an explicit seq_len still wins over the positions.
+  auto fixed = pe::make_scheme("rope", {{"scaling", "dynamic"}, {"factor", "4"}, {"max_pos", "32"}, {"seq_len", "10"}});
+  q = x0;
+  k = x0;
+  encode(*fixed, q, k, heads, n, dh, shifted);
+  const auto fixed_want = rotated_with(x0, heads, n, dh, shifted, pe::rope_default_inv_freq(16, 10000));
+  for (std::size_t i = 0; i < q.size(); ++i) CHECK(q[i] == Approx(fixed_want[i]).margin(1e-6));
+}
+
+TEST_CASE("longrope switches to long factors when max(position) + 1 passes original_max") {
+  const int heads = 1, n = 10, dh = 16;
+  const pe::Settings base = {{"scaling", "longrope"}, {"factor", "1"}, {"original_max", "64"},
+                             {"short_factor", "1,1,1,1,2,2,2,2"}, {"long_factor", "4,4,4,4,8,8,8,8"}};
+  auto s = pe::make_scheme("rope", base);
+  const auto plain = pe::rope_default_inv_freq(16, 10000);
+  std::vector<double> short_inv(8), long_inv(8);
+  for (int m = 0; m < 8; ++m) {
+    short_inv[m] = plain[m] / (m < 4 ? 1 : 2);
+    long_inv[m] = plain[m] / (m < 4 ? 4 : 8);
+  }
+  const auto x0 = wave(heads * n * dh, 1.1);
+  struct Case {
+    int start;
+    const std::vector<double>* inv;
+  };
+  // 54..63: seq_len 64 = original_max, short; 55..64: 65, long; 60..69: 70, long (n is 10 throughout).
+  for (const Case& c : {Case{54, &short_inv}, Case{55, &long_inv}, Case{60, &long_inv}, Case{0, &short_inv}}) {
+    INFO("positions from " << c.start);
+    const auto pos = positions_from(c.start, n);
+    auto q = x0, k = x0;
+    encode(*s, q, k, heads, n, dh, pos);
+    const auto want = rotated_with(x0, heads, n, dh, pos, *c.inv);
+    for (std::size_t i = 0; i < q.size(); ++i) CHECK(q[i] == Approx(want[i]).margin(1e-6));
+  }
+}
+
+TEST_CASE("yarn beta_fast = 0 and beta_slow = 0 mean HF's defaults 32 and 1") {
+  const pe::Settings yarn = {{"scaling", "yarn"}, {"factor", "8"}, {"original_max", "2048"}};
+  const auto def = inv_freq_of(yarn, 64);
+  for (const char* key : {"beta_fast", "beta_slow"}) {
+    INFO(key << " = 0");
+    auto s = yarn;
+    s[key] = "0";
+    const auto got = inv_freq_of(s, 64);
+    REQUIRE(got.size() == def.size());
+    for (std::size_t k = 0; k < def.size(); ++k) {
+      CHECK(std::isfinite(got[k]));
+      CHECK(got[k] == def[k]);
+    }
+  }
+  auto both = yarn;
+  both["beta_fast"] = "0";
+  both["beta_slow"] = "0";
+  CHECK(inv_freq_of(both, 64) == def);
+  // and a non-default beta still changes the ramp
+  auto other = yarn;
+  other["beta_fast"] = "8";
+  CHECK(inv_freq_of(other, 64) != def);
+}

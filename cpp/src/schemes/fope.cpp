@@ -24,20 +24,34 @@ void check_work(std::uint64_t heads, std::uint64_t n, std::uint64_t pairs, const
                                      std::to_string(fope_max_work) + " (use fewer positions, heads or a narrower head)");
 }
 
+FopeInit fope_init(const Params& p) {
+  return p.choice("init") == "eye_norm" ? FopeInit::eye_norm : FopeInit::eye_xavier_norm;
+}
+
 }  // namespace
 
 const SchemeInfo& FopeScheme::static_info() {
   static const SchemeInfo info{
       "fope", "Fourier position embedding (FoPE)", Site::query_key, "queries and keys (mixed and rotated in place)",
-      "RoPE whose under-trained low frequencies are zeroed and whose every dimension mixes several frequencies "
-      "through fixed per-head coefficients.",
+      "RoPE whose under-trained low frequencies are dropped and whose dimensions mix several frequencies through "
+      "fixed per-head coefficients.",
       "Hua et al. 2024, Fourier Position Embedding, arXiv 2412.17739",
-      "authors' OLMo fork: olmo/model.py FourierEmbedding (fourier_init=eye_norm, separate basis and heads)",
+      "authors' OLMo fork: olmo/model.py FourierEmbedding (defaults of olmo/config.py: fourier_init=eye_xavier_norm, "
+      "gain 0.3, fourier_ignore_zero, separate basis and heads)",
       {{"theta", ParamKind::number, "10000", 0.0, 1e12, {}, "frequency base: w_m = theta^(-2m/dh)", true},
        {"train_len", ParamKind::integer, "512", 1.0, 1e9, {},
         "training length: frequencies below 2 pi / train_len are set to 0", false},
+       {"init", ParamKind::choice, "eye_xavier_norm", 0, 0, {"eye_xavier_norm", "eye_norm"},
+        "coefficient noise: eye_xavier_norm (the fork's default) std = sigma*sqrt(2/(out*(in+heads))), "
+        "torch xavier_normal_ of the (heads, in, out) tensor; eye_norm std = sigma",
+        false},
        {"sigma", ParamKind::number, "0.3", 0.0, 10.0, {},
-        "std of the N(0, sigma) noise added to the identity coefficient matrices", false},
+        "noise gain (the fork's fourier_init_norm_gain): xavier gain for eye_xavier_norm, the std itself for eye_norm",
+        false},
+       {"ignore_zero", ParamKind::boolean, "true", 0, 0, {},
+        "drop the zeroed frequencies (the fork's default): out = min(#nonzero, dh/4) mixed pairs, the rest padded "
+        "with cos = sin = 1; false keeps them as inputs with out = dh/2",
+        false},
        {"seed", ParamKind::integer, "0", 0.0, 4294967295.0, {}, "seed of the coefficient matrices", false}}};
   return info;
 }
@@ -50,28 +64,49 @@ std::vector<double> fope_inv_freq(int dh, double theta, int train_len) {
   return inv;
 }
 
-void fope_coefficients(std::uint64_t seed, int h, int pairs, double sigma, std::vector<double>& cos_coef,
+std::vector<double> fope_kept_freq(const std::vector<double>& inv_freq, bool ignore_zero) {
+  if (!ignore_zero) return inv_freq;
+  std::vector<double> kept;
+  for (double w : inv_freq)
+    if (w != 0.0) kept.push_back(w);
+  return kept;
+}
+
+int fope_output_dim(int dh, int in, bool ignore_zero) { return ignore_zero ? std::min(in, dh / 4) : dh / 2; }
+
+double fope_noise_std(FopeInit init, double sigma, int heads, int in, int out) {
+  if (init == FopeInit::eye_norm) return sigma;
+  if (out == 0) return 0.0;  // an empty tensor: nothing is drawn
+  // torch _calculate_fan_in_and_fan_out of (heads, in, out): fan_in = in*out, fan_out = heads*out.
+  const double fan_in = static_cast<double>(in) * out, fan_out = static_cast<double>(heads) * out;
+  return sigma * std::sqrt(2.0 / (fan_in + fan_out));
+}
+
+void fope_coefficients(std::uint64_t seed, int h, int in, int out, double noise_std, std::vector<double>& cos_coef,
                        std::vector<double>& sin_coef) {
-  const std::size_t size = static_cast<std::size_t>(pairs) * pairs;
+  const std::size_t size = static_cast<std::size_t>(in) * out;
+  const int step = out > 0 ? (in + out - 1) / out : 1;  // the fork's get_step_eye: ceil(in / out)
   cos_coef.assign(size, 0.0);
   sin_coef.assign(size, 0.0);
   for (int which = 0; which < 2; ++which) {
     auto& c = which == 0 ? cos_coef : sin_coef;
     Rng rng(seed_mix(seed, 2 * static_cast<std::uint64_t>(h) + which));
-    for (int m = 0; m < pairs; ++m)
-      for (int k = 0; k < pairs; ++k) c[static_cast<std::size_t>(m) * pairs + k] = (m == k ? 1.0 : 0.0) + sigma * rng.normal();
+    for (int m = 0; m < in; ++m)
+      for (int k = 0; k < out; ++k)
+        c[static_cast<std::size_t>(m) * out + k] = (m == k * step ? 1.0 : 0.0) + noise_std * rng.normal();
   }
 }
 
-void fope_mix(double p, const std::vector<double>& inv_freq, const std::vector<double>& cos_coef,
-              const std::vector<double>& sin_coef, double* fc, double* fs) {
-  const std::size_t pairs = inv_freq.size();
-  for (std::size_t k = 0; k < pairs; ++k) fc[k] = fs[k] = 0.0;
-  for (std::size_t m = 0; m < pairs; ++m) {
-    const double c = std::cos(p * inv_freq[m]), s = std::sin(p * inv_freq[m]);
-    const double* cr = cos_coef.data() + m * pairs;
-    const double* sr = sin_coef.data() + m * pairs;
-    for (std::size_t k = 0; k < pairs; ++k) {
+void fope_mix(double p, const std::vector<double>& freq, const std::vector<double>& cos_coef,
+              const std::vector<double>& sin_coef, int out, int pairs, double* fc, double* fs) {
+  const std::size_t in = freq.size(), o = static_cast<std::size_t>(out);
+  for (std::size_t k = 0; k < o; ++k) fc[k] = fs[k] = 0.0;
+  for (std::size_t k = o; k < static_cast<std::size_t>(pairs); ++k) fc[k] = fs[k] = 1.0;  // the fork's pad value 1
+  for (std::size_t m = 0; m < in; ++m) {
+    const double c = std::cos(p * freq[m]), s = std::sin(p * freq[m]);
+    const double* cr = cos_coef.data() + m * o;
+    const double* sr = sin_coef.data() + m * o;
+    for (std::size_t k = 0; k < o; ++k) {
       fc[k] += c * cr[k];
       fs[k] += s * sr[k];
     }
@@ -88,17 +123,22 @@ Table FopeScheme::table(int n, int d, int heads) const {
   require(static_cast<std::uint64_t>(heads) * pairs * pairs <= limits::max_table_cells,
           "fope: coefficient tables of " + std::to_string(heads) + " x " + std::to_string(pairs) + " x " +
               std::to_string(pairs) + " values are too large");
+  const bool ignore_zero = params_.flag("ignore_zero");
   const auto inv = fope_inv_freq(dr, params_.number("theta"), params_.integer("train_len"));
+  const auto freq = fope_kept_freq(inv, ignore_zero);
+  const int in = static_cast<int>(freq.size()), out = fope_output_dim(dr, in, ignore_zero);
+  const std::size_t cells = static_cast<std::size_t>(in) * out;
   const auto seed = static_cast<std::uint64_t>(params_.number("seed"));
-  const double sigma = params_.number("sigma");
+  const double noise_std = fope_noise_std(fope_init(params_), params_.number("sigma"), heads, in, out);
 
-  xt::xarray<double> cos_all = xt::zeros<double>({static_cast<std::size_t>(heads), pairs, pairs});
-  xt::xarray<double> sin_all = xt::zeros<double>({static_cast<std::size_t>(heads), pairs, pairs});
+  const auto H = static_cast<std::size_t>(heads);
+  xt::xarray<double> cos_all = xt::zeros<double>({H, static_cast<std::size_t>(in), static_cast<std::size_t>(out)});
+  xt::xarray<double> sin_all = xt::zeros<double>({H, static_cast<std::size_t>(in), static_cast<std::size_t>(out)});
   std::vector<double> cc, sc, cc0, sc0;
   for (int h = 0; h < heads; ++h) {
-    fope_coefficients(seed, h, dr / 2, sigma, cc, sc);
-    std::copy(cc.begin(), cc.end(), cos_all.data() + h * pairs * pairs);
-    std::copy(sc.begin(), sc.end(), sin_all.data() + h * pairs * pairs);
+    fope_coefficients(seed, h, in, out, noise_std, cc, sc);
+    std::copy(cc.begin(), cc.end(), cos_all.data() + h * cells);
+    std::copy(sc.begin(), sc.end(), sin_all.data() + h * cells);
     if (h == 0) {
       cc0 = cc;
       sc0 = sc;
@@ -106,10 +146,10 @@ Table FopeScheme::table(int n, int d, int heads) const {
   }
   // profile: head 0, key at position 0, query at r.
   std::vector<double> fc0(pairs), fs0(pairs), fc(pairs), fs(pairs);
-  fope_mix(0.0, inv, cc0, sc0, fc0.data(), fs0.data());
+  fope_mix(0.0, freq, cc0, sc0, out, dr / 2, fc0.data(), fs0.data());
   xt::xarray<double> profile = xt::zeros<double>({std::size_t(1), static_cast<std::size_t>(n)});
   for (int r = 0; r < n; ++r) {
-    fope_mix(r, inv, cc0, sc0, fc.data(), fs.data());
+    fope_mix(r, freq, cc0, sc0, out, dr / 2, fc.data(), fs.data());
     double s = 0.0;
     for (std::size_t k = 0; k < pairs; ++k) s += 2.0 * (fc[k] * fc0[k] + fs[k] * fs0[k]);
     profile(0, r) = s;
@@ -119,6 +159,7 @@ Table FopeScheme::table(int n, int d, int heads) const {
   t.add("attention_factor", xt::xarray<double>(1.0));
   t.add("angles", rope_angles_table(n, inv));
   t.add("floor_freq", xt::xarray<double>(2.0 * kPi / params_.integer("train_len")));
+  t.add("noise_std", xt::xarray<double>(noise_std));
   t.add("cos_coef", std::move(cos_all));
   t.add("sin_coef", std::move(sin_all));
   t.add("profile", std::move(profile));
@@ -132,15 +173,20 @@ void FopeScheme::prepare(const LayerShape& shape) {
   const int dr = shape.dh();
   const std::size_t pairs = static_cast<std::size_t>(dr / 2);
   check_work(shape.heads, std::max(shape.n, 1), pairs, "this layer");
-  inv_freq_ = fope_inv_freq(dr, params_.number("theta"), params_.integer("train_len"));
+  const bool ignore_zero = params_.flag("ignore_zero");
+  freq_ = fope_kept_freq(fope_inv_freq(dr, params_.number("theta"), params_.integer("train_len")), ignore_zero);
+  const int in = static_cast<int>(freq_.size());
+  out_ = fope_output_dim(dr, in, ignore_zero);
+  const std::size_t cells = static_cast<std::size_t>(in) * out_;
   const auto seed = static_cast<std::uint64_t>(params_.number("seed"));
-  cos_coef_.assign(shape.heads * pairs * pairs, 0.0);
+  const double noise_std = fope_noise_std(fope_init(params_), params_.number("sigma"), shape.heads, in, out_);
+  cos_coef_.assign(shape.heads * cells, 0.0);
   sin_coef_.assign(cos_coef_.size(), 0.0);
   std::vector<double> cc, sc;
   for (int h = 0; h < shape.heads; ++h) {
-    fope_coefficients(seed, h, dr / 2, params_.number("sigma"), cc, sc);
-    std::copy(cc.begin(), cc.end(), cos_coef_.begin() + h * pairs * pairs);
-    std::copy(sc.begin(), sc.end(), sin_coef_.begin() + h * pairs * pairs);
+    fope_coefficients(seed, h, in, out_, noise_std, cc, sc);
+    std::copy(cc.begin(), cc.end(), cos_coef_.begin() + h * cells);
+    std::copy(sc.begin(), sc.end(), sin_coef_.begin() + h * cells);
   }
   prepared_dh_ = shape.dh();
   prepared_heads_ = shape.heads;
@@ -158,14 +204,15 @@ void FopeScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, 
     return;
   }
   const std::size_t pairs = static_cast<std::size_t>(dh / 2);
+  const std::size_t cells = freq_.size() * static_cast<std::size_t>(out_);
   // (heads, n, pairs) mixed cos/sin, shared by queries and keys.
   std::vector<float> fc_all(static_cast<std::size_t>(heads) * n * pairs), fs_all(fc_all.size());
   std::vector<double> fc(pairs), fs(pairs), cc, sc;
   for (int h = 0; h < heads; ++h) {
-    cc.assign(cos_coef_.begin() + h * pairs * pairs, cos_coef_.begin() + (h + 1) * pairs * pairs);
-    sc.assign(sin_coef_.begin() + h * pairs * pairs, sin_coef_.begin() + (h + 1) * pairs * pairs);
+    cc.assign(cos_coef_.begin() + h * cells, cos_coef_.begin() + (h + 1) * cells);
+    sc.assign(sin_coef_.begin() + h * cells, sin_coef_.begin() + (h + 1) * cells);
     for (int i = 0; i < n; ++i) {
-      fope_mix(pos[i], inv_freq_, cc, sc, fc.data(), fs.data());
+      fope_mix(pos[i], freq_, cc, sc, out_, dh / 2, fc.data(), fs.data());
       const std::size_t t = (static_cast<std::size_t>(h) * n + i) * pairs;
       for (std::size_t j = 0; j < pairs; ++j) {
         fc_all[t + j] = static_cast<float>(fc[j]);

@@ -66,8 +66,10 @@ const SchemeInfo& RopeScheme::static_info() {
        {"max_pos", ParamKind::integer, "8192", 1.0, 1e9, {}, "max_position_embeddings (dynamic)", false},
        {"seq_len", ParamKind::integer, "0", 0.0, 1e9, {},
         "current sequence length for dynamic and longrope; 0 = the length being encoded", false},
-       {"beta_fast", ParamKind::number, "32", 0.0, 1e6, {}, "yarn: rotations where the ramp starts (low dims)", true},
-       {"beta_slow", ParamKind::number, "1", 0.0, 1e6, {}, "yarn: rotations where the ramp ends (high dims)", true},
+       {"beta_fast", ParamKind::number, "32", 0.0, 1e6, {},
+        "yarn: rotations where the ramp starts (low dims); 0 = the default 32, as HF", false},
+       {"beta_slow", ParamKind::number, "1", 0.0, 1e6, {},
+        "yarn: rotations where the ramp ends (high dims); 0 = the default 1, as HF", false},
        {"low_freq_factor", ParamKind::number, "1", 0.0, 1e6, {}, "llama3: wavelengths above L0/low are divided by factor",
         true},
        {"high_freq_factor", ParamKind::number, "4", 0.0, 1e6, {}, "llama3: wavelengths below L0/high are kept", true},
@@ -144,8 +146,11 @@ RopeFreqs rope_frequencies(const RopeConfig& c, int dr, int seq_len) {
     const double base = c.theta * std::pow(c.factor * len / c.max_pos - (c.factor - 1.0), ntk_exponent(c, dr));
     inv = rope_default_inv_freq(dr, base);
   } else if (c.scaling == "yarn") {
+    // HF reads `rope_scaling.get("beta_fast") or 32` and `... or 1`: 0 means the default.
+    const double beta_fast = c.beta_fast > 0 ? c.beta_fast : 32.0;
+    const double beta_slow = c.beta_slow > 0 ? c.beta_slow : 1.0;
     double low, high;
-    yarn_correction_range(c.beta_fast, c.beta_slow, dr, c.theta, c.original_max, &low, &high);
+    yarn_correction_range(beta_fast, beta_slow, dr, c.theta, c.original_max, &low, &high);
     if (low == high) high += 0.001;  // HF linear_ramp_factor: prevents a singularity
     for (int k = 0; k < pairs; ++k) {
       const double ramp = std::clamp((k - low) / (high - low), 0.0, 1.0);
@@ -214,6 +219,11 @@ void rope_rotate_rows(float* x, int heads, int n, int dh, int dr, const float* c
     }
 }
 
+int rope_encoded_length(const int* pos, int n) {
+  if (n <= 0) return 0;
+  return *std::max_element(pos, pos + n) + 1;
+}
+
 xt::xarray<double> rope_angles_table(int n, const std::vector<double>& inv_freq) {
   const std::size_t pairs = inv_freq.size();
   xt::xarray<double> a = xt::zeros<double>({static_cast<std::size_t>(n), pairs});
@@ -256,9 +266,13 @@ void RopeScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, 
   int dr = prepared_dr_;
   RopeFreqs local;
   const RopeFreqs* f = &freqs_;
-  if (dh != prepared_dh_) {  // not prepared for this width: compute for these n positions
-    dr = rope_rotated_width("rope", dh, c.partial);
-    local = rope_frequencies(c, dr, n);
+  // HF's dynamic_rope_update reads seq_len = max(position_ids) + 1, which is n only for
+  // positions 0..n-1: with seq_len = 0 the length-dependent scalings are computed here,
+  // per call, from the positions actually encoded (dr/2 values, cheap).
+  const bool length_dependent = c.seq_len == 0 && (c.scaling == "dynamic" || c.scaling == "longrope");
+  if (dh != prepared_dh_ || length_dependent) {
+    if (dh != prepared_dh_) dr = rope_rotated_width("rope", dh, c.partial);
+    local = rope_frequencies(c, dr, rope_encoded_length(pos, n));
     f = &local;
   }
   const int pairs = dr / 2;

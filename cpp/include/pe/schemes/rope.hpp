@@ -39,9 +39,14 @@
 //     (HF `truncate`, default true); DeepSeek's mscale/mscale_all_dim are not modelled.
 //   - attention_factor = 0 means "the scaling's default"; only yarn and longrope read
 //     it (the other scalings fix it at 1 in HF, and so here).
-//   - seq_len = 0 means "the sequence being encoded": N for the table, the layer's n in
-//     prepare() (HF uses max(position_ids) + 1, which is n for positions 0..n-1).
-//     dynamic and longrope read it; the others ignore it.
+//   - seq_len = 0 means "the sequence being encoded", as HF's dynamic_rope_update:
+//     max(position_ids) + 1 of the positions encode_query_key receives (so positions
+//     K..K+n-1 give K+n, not n), and N for the table (positions 0..N-1). dynamic and
+//     longrope read it; the others ignore it. Both are stateless here: HF's module also
+//     remembers the longest seq_len seen (and resets below original_max), so these are
+//     the frequencies of one call on a freshly loaded model.
+//   - yarn: beta_fast = 0 or beta_slow = 0 means the default (32, 1), as HF's
+//     `rope_scaling.get("beta_fast") or 32`.
 //   - ntk and dynamic need dr >= 4 (their exponent dr/(dr-2)); HF would divide by zero.
 //   - longrope's lists are the keys long_factor and short_factor ("1,1.5,2,..."), HF's
 //     rope_scaling["long_factor"] / ["short_factor"].
@@ -115,6 +120,9 @@ void rope_rotate_row(float* x, int dr, const float* cos, const float* sin, RopeL
 // position row i, offset by h * head_stride for head h (0: shared by all heads).
 void rope_rotate_rows(float* x, int heads, int n, int dh, int dr, const float* cos, const float* sin,
                       std::size_t head_stride, RopeLayout layout);
+
+// max(pos) + 1 over pos: (n), 0 when n = 0: HF's seq_len for dynamic and longrope.
+int rope_encoded_length(const int* pos, int n);
 
 // Table helpers shared by the rotary family.
 // angles (n, pairs) = p * inv_freq[k] for p = 0..n-1.
