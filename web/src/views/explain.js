@@ -69,11 +69,11 @@ const FORMULAS = {
   xpos: () => [
     block(sub(i('q'), i('n')), larr(), fn('R', sub(i('θ'), i('n'))), sub(i('q'), i('n')), dot(), sup(sub(i('ζ'), i('k')), row(i('n'), o('/'), n(512))), o(','), sub(i('k'), i('n')), larr(), fn('R', sub(i('θ'), i('n'))), sub(i('k'), i('n')), dot(), sup(sub(i('ζ'), i('k')), row(minus(), i('n'), o('/'), n(512)))),
     block(sub(i('ζ'), i('k')), eq(), frac(row(n(2), i('k'), plus(), n('0.4'), sub(i('d'), i('r'))), row(n('1.4'), sub(i('d'), i('r'))))),
-    'RoPE plus() a per-pair scale, so the logits carry ζ_k^((i − j)/512): a decay with distance.',
+    'RoPE plus a per-pair scale, so the logits carry ζ_k^((i − j)/512): a decay with distance. Positions in the scale are centred on the sequence, as in torchscale.',
   ],
-  fope: () => [
+  fope: (set) => [
     block(sub(i('f'), i('cos')), eq(), fn('cos', i('p'), i('ω')), sub(i('C'), i('cos')), o(','), sub(i('f'), i('sin')), eq(), fn('sin', i('p'), i('ω')), sub(i('C'), i('sin')), o(','), sub(i('ω'), i('k')), larr(), n(0), txt(' if '), sub(i('ω'), i('k')), o('<'), frac(row(n(2), i('π')), sub(i('L'), i('train')))),
-    'RoPE frequencies; those that cannot finish a period within the training length are clipped to zero, and each dimension carries a weighted sum of frequencies (per head, identity plus() N(0, σ) noise coefficient matrices), applied as half-split RoPE.',
+    (set.init === 'eye_norm' ? 'Coefficients: identity plus N(0, σ) noise per head. ' : 'Coefficients (the authors’ default): identity plus Xavier-normal noise with gain σ, per head. ') + (set.ignore_zero === 'false' ? 'Clipped frequencies are kept as zero-frequency pairs. ' : 'Clipped frequencies are dropped; at most dh/4 pairs are mixed and the other pairs get coefficients of 1 for cos and sin. ') + 'RoPE frequencies that cannot finish a period within the training length are clipped to zero, and each dimension carries a weighted sum of frequencies, applied as half-split RoPE.',
   ],
   alibi: (set) => [
     block(logit(minus(), sub(i('m'), i('h')), (set.causal === 'true' ? row(o('('), i('i'), minus(), i('j'), o(')')) : row(o('|'), i('i'), minus(), i('j'), o('|'))))),
@@ -96,7 +96,7 @@ const FORMULAS = {
   cope: () => [
     block(sub(i('g'), row(i('i'), i('j'))), eq(), fn('σ', qi(), dot(), kj()), o(','), sub(i('p'), row(i('i'), i('j'))), eq(), row(M('munderover', o('∑'), row(i('t'), eq(), i('j')), i('i')), sub(i('g'), row(i('i'), i('t'))))),
     block(sub(i('z'), row(i('i'), i('j'))), eq(), row(o('('), i('p'), minus(), o('⌊'), i('p'), o('⌋'), o(')')), sub(i('q'), i('i')), dot(), sub(i('e'), row(o('⌈'), i('p'), o('⌉'))), plus(), row(o('('), n(1), minus(), i('p'), plus(), o('⌊'), i('p'), o('⌋'), o(')')), sub(i('q'), i('i')), dot(), sub(i('e'), row(o('⌊'), i('p'), o('⌋')))),
-    'Positions counted by gates on the content under the causal mask (words or sentences, not tokens), interpolated in a learned table and added to the logits.',
+    'Positions counted by gates on the content under the causal mask (words or sentences, not tokens), interpolated in a learned table and added to the logits; as in the reference code, the position logit is divided by √dh together with q·k (divide=false: added after the division, as in the paper’s figure).',
   ],
 };
 
@@ -115,7 +115,7 @@ export function mountExplain(root, store, engine) {
         col.append(h('p', null, info.summary), h('p', { class: 'small' }, `Acts on: ${info.acts_on} (${info.where}).`));
         const f = FORMULAS[name];
         if (f) for (const part of f(settings)) col.append(typeof part === 'string' ? h('p', null, part) : part);
-        col.append(h('p', { class: 'small' }, 'Attention everywhere: logits s_ij = q_i·k_j/√dh plus() any bias, softmax over keys j; positions start at 0.'));
+        col.append(h('p', { class: 'small' }, 'Attention everywhere: logits s_ij = q_i·k_j/√dh plus any bias, softmax over keys j; positions start at 0.'));
         col.append(h('p', { class: 'cite' }, 'Paper: ', h('cite', null, info.paper)), h('p', { class: 'cite small' }, 'Reference code: ', info.source));
         grid.append(col);
       }
