@@ -3,7 +3,7 @@
 # line "N passed, N failed" (test cases across all layers).
 #   1. Catch2 suite, native (via CTest)              build/native
 #   2. Catch2 suite under ASan + UBSan               build/asan
-#   3. kernel tests compiled to WASM (SIMD, scalar)  node build/wasm-*/pe_kernel_tests.js
+#   3. kernel tests compiled to WASM (SIMD, scalar)  node build/wasm-*/pe_kernel_tests.cjs
 #   4. Node tests of the built WASM module           node --test tests/node/
 #   5. browser tests, Playwright + Debian Chromium   node --test tests/browser/
 # Run one layer alone: scripts/test.sh native|asan|wasm-kernels|node|browser
@@ -83,12 +83,12 @@ fi
 if run_layer wasm-kernels; then
   for variant in simd scalar; do
     echo "== test: kernel tests in WASM ($variant)"
-    if [ -f "build/wasm-$variant/pe_kernel_tests.js" ]; then
-      node "build/wasm-$variant/pe_kernel_tests.js" > "$log_dir/wasm-$variant.log" 2>&1
+    if [ -f "build/wasm-$variant/pe_kernel_tests.cjs" ]; then
+      node "build/wasm-$variant/pe_kernel_tests.cjs" > "$log_dir/wasm-$variant.log" 2>&1
       grep -B2 -A12 "FAILED:" "$log_dir/wasm-$variant.log" | head -n 60
       count_catch "$log_dir/wasm-$variant.log"
     else
-      echo "   build/wasm-$variant/pe_kernel_tests.js is missing"; failed=$((failed + 1))
+      echo "   build/wasm-$variant/pe_kernel_tests.cjs is missing"; failed=$((failed + 1))
     fi
   done
 fi

@@ -49,10 +49,12 @@ void write_probe_json(JsonWriter& w, const ProbeOptions& o, const ProbeResult& r
   for (const auto& s : r.schemes) {
     w.key(s.scheme).begin_object();
     w.key("sentence_distance").value(s.sentence_distance);
+    w.key("sentence_distance_raw").value(s.sentence_distance_raw);
     w.key("token_distance").begin_array();
     for (double t : s.token_distance) w.value(t);  // NaN -> null
     w.end_array();
     w.key("shift_logit_change").value(s.shift_logit_change);
+    w.key("shift_logit_change_raw").value(s.shift_logit_change_raw);
     if (o.weights) {
       w.key("attention").array(s.attention.data(), shape_of(s.attention));
       w.key("attention_compare").array(s.attention_compare.data(), shape_of(s.attention_compare));

@@ -56,11 +56,13 @@ std::vector<int> match_occurrences(const std::vector<std::string>& a, const std:
 }
 
 // max |logit_a - logit_b| over heads and unmasked (i, j); both caches have the same shape.
-double max_logit_change(const Scheme& scheme, const AttentionCache& a, const AttentionCache& b) {
+// Largest |logit change| between a and b, and the largest finite |logit| of a (max_abs).
+double max_logit_change(const Scheme& scheme, const AttentionCache& a, const AttentionCache& b, double& max_abs) {
   const int n = a.shape.n;
   std::vector<float> la(static_cast<std::size_t>(compare_block) * compare_block);
   std::vector<float> lb(la.size());
   double worst = 0;
+  max_abs = 0;
   for (int h = 0; h < a.shape.heads; ++h)
     for (int i0 = 0; i0 < n; i0 += compare_block)
       for (int j0 = 0; j0 < n; j0 += compare_block) {
@@ -76,6 +78,7 @@ double max_logit_change(const Scheme& scheme, const AttentionCache& a, const Att
             // Masked in both: -inf - -inf is NaN, and a NaN never compares greater.
             const float change = std::fabs(x[j] - y[j]);
             block_worst = change > block_worst ? change : block_worst;
+            if (std::isfinite(x[j])) max_abs = std::max(max_abs, static_cast<double>(std::fabs(x[j])));
           }
         }
         worst = std::max(worst, static_cast<double>(block_worst));
@@ -97,6 +100,15 @@ std::vector<int> positions(int n, int offset) {
 }
 
 }  // namespace
+
+double distance_resolution(int n) {
+  const double e = 16.0 * n * std::ldexp(1.0, -24);  // relative rounding of outputs
+  return 0.5 * e * e;                                 // 1 - cos(x, x(1 + e)) <= e^2 / 2
+}
+
+double logit_resolution(int n, int dh, double max_abs_logit) {
+  return 16.0 * (dh + n) * std::ldexp(1.0, -24) * max_abs_logit;
+}
 
 ProbeResult run_probe(const ProbeOptions& o) {
   require(o.dim >= 1 && o.dim <= limits::max_dim,
@@ -160,20 +172,26 @@ ProbeResult run_probe(const ProbeOptions& o) {
     const std::vector<float> out_a = layer.out;
     attention_inputs(scheme, shape_a, emb_a.data(), pos_shift.data(), shifted);
     attention_project(scheme, w, shifted);
-    p.shift_logit_change = max_logit_change(scheme, layer, shifted);
+    double max_abs_logit = 0;
+    p.shift_logit_change_raw = max_logit_change(scheme, layer, shifted, max_abs_logit);
+    p.shift_logit_change =
+        p.shift_logit_change_raw <= logit_resolution(n, o.dim / o.heads, max_abs_logit) ? 0.0 : p.shift_logit_change_raw;
 
     attention_forward(scheme, w, shape_b, emb_b.data(), pos_b.data(), opt, layer);
     if (o.weights) p.attention_compare = weights_tensor(layer);
     const std::vector<float>& out_b = layer.out;
 
     const std::vector<float> mean_a = mean_rows(out_a, n, o.dim), mean_b = mean_rows(out_b, m, o.dim);
-    p.sentence_distance = cosine_distance(mean_a.data(), mean_b.data(), o.dim);
+    const double resolution = distance_resolution(std::max(n, m));
+    auto resolved = [&](double dist) { return std::fabs(dist) < resolution ? 0.0 : dist; };
+    p.sentence_distance_raw = cosine_distance(mean_a.data(), mean_b.data(), o.dim);
+    p.sentence_distance = resolved(p.sentence_distance_raw);
     p.token_distance.resize(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
       p.token_distance[i] = match[i] < 0 ? std::numeric_limits<double>::quiet_NaN()
-                                         : cosine_distance(out_a.data() + static_cast<std::size_t>(i) * o.dim,
-                                                           out_b.data() + static_cast<std::size_t>(match[i]) * o.dim,
-                                                           o.dim);
+                                         : resolved(cosine_distance(out_a.data() + static_cast<std::size_t>(i) * o.dim,
+                                                                    out_b.data() + static_cast<std::size_t>(match[i]) * o.dim,
+                                                                    o.dim));
     r.schemes.push_back(std::move(p));
   }
   return r;

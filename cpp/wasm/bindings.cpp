@@ -124,8 +124,10 @@ val probe(val opts) {
     for (const auto& s : r.schemes) {
       val so = val::object();
       so.set("sentence_distance", s.sentence_distance);
+      so.set("sentence_distance_raw", s.sentence_distance_raw);
       so.set("token_distance", typed_copy(s.token_distance.data(), s.token_distance.size()));
       so.set("shift_logit_change", s.shift_logit_change);
+      so.set("shift_logit_change_raw", s.shift_logit_change_raw);
       if (o.weights) {
         so.set("attention", typed_copy(s.attention.data(), s.attention.size()));
         so.set("attention_shape",

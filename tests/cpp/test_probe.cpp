@@ -143,7 +143,7 @@ TEST_CASE("probe: one token works") {
   }
 }
 
-TEST_CASE("probe: 10,000 tokens refuse with weights and stream without") {
+TEST_CASE("probe: ten thousand tokens refuse with weights and stream without") {
   std::string text;
   for (int i = 0; i < 10000; ++i) text += (i % 3 ? "w " : "x ");
   auto o = options(text);

@@ -10,6 +10,14 @@
 //   shift_logit_change  max |logit(pos + K) - logit(pos)| over heads, i, j, with the
 //                       tokens unchanged (pre-softmax, after the scheme's bias)
 //   attention           (heads, n, n) weights for the sentence, attention_compare for compare
+//
+// Float resolution. The layer runs in float32, so reordering the same sums (a permuted
+// sentence, shifted angles) moves outputs and logits by rounding alone. Values below what
+// float32 can resolve are reported as exactly 0, and the unrounded value is kept in the
+// *_raw field: a distance below distance_resolution(n) (two outputs that agree to ~16 n
+// float32 ulps, relatively), and a logit change below logit_resolution (16 (dh + n) ulps
+// of the largest logit). So `none` without a mask reads 0, and RoPE's shift change too,
+// while the raw fields show the rounding (about 1e-15 and 1e-6).
 #pragma once
 #include <cstdint>
 #include <map>
@@ -36,9 +44,11 @@ struct ProbeOptions {
 
 struct SchemeProbe {
   std::string scheme;
-  double sentence_distance = 0;
+  double sentence_distance = 0;        // 0 below the float resolution
+  double sentence_distance_raw = 0;    // as computed
   std::vector<double> token_distance;   // (n), NaN where unmatched
-  double shift_logit_change = 0;
+  double shift_logit_change = 0;       // 0 below the float resolution
+  double shift_logit_change_raw = 0;   // as computed
   xt::xtensor<float, 3> attention;          // (heads, n, n)
   xt::xtensor<float, 3> attention_compare;  // (heads, m, m)
 };
@@ -48,6 +58,11 @@ struct ProbeResult {
   std::vector<std::string> tokens_compare;  // (m)
   std::vector<SchemeProbe> schemes;
 };
+
+// 1 - cos below which two float32 outputs of an n-token layer are the same to rounding.
+double distance_resolution(int n);
+// |logit change| below which it is rounding, for logits up to max_abs_logit.
+double logit_resolution(int n, int dh, double max_abs_logit);
 
 // Throws pe::Error for bad input (empty sentence, dim % heads != 0, too many tokens, ...).
 ProbeResult run_probe(const ProbeOptions& options);
