@@ -111,12 +111,8 @@ double logit_resolution(int n, int dh, double max_abs_logit) {
 }
 
 ProbeResult run_probe(const ProbeOptions& o) {
-  require(o.dim >= 1 && o.dim <= limits::max_dim,
-          "dim " + std::to_string(o.dim) + " is out of range [1, " + std::to_string(limits::max_dim) + "]");
-  require(o.heads >= 1 && o.heads <= limits::max_heads,
-          "heads " + std::to_string(o.heads) + " is out of range [1, " + std::to_string(limits::max_heads) + "]");
-  require(o.dim % o.heads == 0, "dim " + std::to_string(o.dim) + " is not divisible by heads " +
-                                    std::to_string(o.heads) + " (each head needs a whole width)");
+  // Width and heads first (one token stands in; the token limits are checked per sentence).
+  check_layer_shape(LayerShape{1, o.dim, o.heads, o.causal}, o.weights);
   require(o.shift >= 0 && o.shift <= (1 << 24),
           "shift " + std::to_string(o.shift) + " is out of range [0, " + std::to_string(1 << 24) + "]");
 
