@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "bias_testing.hpp"
 #include "golden.hpp"
 #include "pe/error.hpp"
 #include "pe/registry.hpp"
@@ -12,13 +13,7 @@
 
 namespace {
 
-// Head h's full (n, n) bias from the hook, starting from zero logits.
-std::vector<float> hook_bias(pe::Scheme& s, int h, const std::vector<int>& pos, bool causal) {
-  const int n = static_cast<int>(pos.size());
-  std::vector<float> out(static_cast<std::size_t>(n) * n, 0.0f);
-  s.add_logit_bias(h, pe::HeadView{}, pos.data(), causal, pe::Block{0, n, 0, n}, out.data(), n);
-  return out;
-}
+using bias_testing::hook_bias;
 
 }  // namespace
 

@@ -1,5 +1,5 @@
-// FoPE: against golden numbers (tests/golden/recipe_fope.py, which also transcribes
-// pe::Rng) for the fork's default configuration and the eye_norm / zeros-kept one,
+// FoPE: against golden numbers (tests/golden/recipe_fope.py, with pe::Rng transcribed
+// in pe_rng.py) for the fork's default configuration and the eye_norm / zeros-kept one,
 // the defaults, ignore_zero's dropping and padding, exactly-zero clipped frequencies,
 // the sigma = 0 reduction to clipped RoPE, seeding and the xavier scale, the profile
 // definition, and bad parameters.
@@ -14,34 +14,18 @@
 #include "pe/registry.hpp"
 #include "pe/schemes/fope.hpp"
 #include "pe/schemes/rope.hpp"
+#include "rotary_testing.hpp"
 
 namespace {
 
 const std::vector<int> kPos = {0, 1, 3, 7, 20, 150, 1000};  // recipe_fope.py POS
 constexpr double kPi = 3.14159265358979323846;
 
-std::vector<float> wave(int count, double phase) {
-  std::vector<float> v(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) v[i] = static_cast<float>(std::sin(0.9 * i + phase) * std::cos(0.23 * i * i + phase));
-  return v;
-}
+using rotary_testing::dot;
+using rotary_testing::encode;
 
-double dot(const std::vector<float>& q, const std::vector<float>& k, int n, int dh, int h, int i, int j) {
-  double s = 0;
-  for (int c = 0; c < dh; ++c)
-    s += static_cast<double>(q[(static_cast<std::size_t>(h) * n + i) * dh + c]) * k[(static_cast<std::size_t>(h) * n + j) * dh + c];
-  return s;
-}
-
-void encode(pe::Scheme& s, std::vector<float>& q, std::vector<float>& k, int heads, int n, int dh,
-            const std::vector<int>& pos) {
-  pe::LayerShape shape;
-  shape.n = n;
-  shape.d = dh * heads;
-  shape.heads = heads;
-  s.prepare(shape);
-  s.encode_query_key(q.data(), k.data(), heads, n, dh, pos.data());
-}
+// Deterministic test vectors: (count) values in [-1, 1].
+std::vector<float> wave(int count, double phase) { return rotary_testing::wave(count, phase, 0.9, 0.23); }
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include "pe/error.hpp"
 #include "pe/registry.hpp"
 #include "pe/schemes/rope.hpp"
+#include "rotary_testing.hpp"
 
 namespace {
 
@@ -21,31 +22,11 @@ constexpr double kPi = 3.14159265358979323846;
 
 std::vector<float> to_float(const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); }
 
+using rotary_testing::dot;
+using rotary_testing::encode;
+
 // Deterministic test vectors: (count) values in [-1, 1].
-std::vector<float> wave(int count, double phase) {
-  std::vector<float> v(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) v[i] = static_cast<float>(std::sin(1.7 * i + phase) * std::cos(0.31 * i * i + phase));
-  return v;
-}
-
-// q.k for head h, query row i, key row j of (heads, n, dh) tensors.
-double dot(const std::vector<float>& q, const std::vector<float>& k, int n, int dh, int h, int i, int j) {
-  double s = 0;
-  for (int c = 0; c < dh; ++c)
-    s += static_cast<double>(q[(static_cast<std::size_t>(h) * n + i) * dh + c]) * k[(static_cast<std::size_t>(h) * n + j) * dh + c];
-  return s;
-}
-
-// Encodes q and k with a freshly prepared scheme.
-void encode(pe::Scheme& s, std::vector<float>& q, std::vector<float>& k, int heads, int n, int dh,
-            const std::vector<int>& pos) {
-  pe::LayerShape shape;
-  shape.n = n;
-  shape.d = dh * heads;
-  shape.heads = heads;
-  s.prepare(shape);
-  s.encode_query_key(q.data(), k.data(), heads, n, dh, pos.data());
-}
+std::vector<float> wave(int count, double phase) { return rotary_testing::wave(count, phase, 1.7, 0.31); }
 
 struct GoldenCase {
   const char* name;

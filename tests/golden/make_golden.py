@@ -9,10 +9,12 @@ The goldens are committed; the tests only read them.
 import glob
 import importlib.util
 import os
+import sys
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # the recipes import their shared helpers (pe_rng.py) from this folder
 
 
 def write(name, array, note):

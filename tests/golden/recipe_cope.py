@@ -6,16 +6,12 @@ computes them inside its attention:
   w = pos - floor pos.
 Bidirectional variant (the project's definition, no mask): p_ij = sum of g_it for t from
 min(i, j) to max(i, j), capped the same way.
-pos_emb rows from the project's generator (recipe_learned.Rng): row t is the stream
+pos_emb rows from the project's generator (pe_rng.Rng): row t is the stream
 seed_mix(seed_mix(seed, 0xc09e), t), N(0, 1).
 """
-import os
-import sys
-
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from recipe_learned import Rng, seed_mix  # noqa: E402
+from pe_rng import Rng, seed_mix
 
 
 def pos_emb(npos, dh, seed):

@@ -2,16 +2,12 @@
 y = x + Conv1d(d, d, 3, padding=1, groups=d)(x), i.e. for each channel c
 y[i] = x[i] + w[c,0] x[i-1] + w[c,1] x[i] + w[c,2] x[i+1] + b[c], zero padding at both ends.
 Weights and bias at PyTorch's default init U(-1/sqrt(3), 1/sqrt(3)), drawn from the
-project's generator (recipe_learned.Rng): channel c is the stream seed_mix(seed_mix(seed,
+project's generator (pe_rng.Rng): channel c is the stream seed_mix(seed_mix(seed,
 0xc9e0), c), three weights then the bias.
 """
-import os
-import sys
-
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from recipe_learned import Rng, seed_mix  # noqa: E402
+from pe_rng import Rng, seed_mix
 
 
 def weights(d, seed):

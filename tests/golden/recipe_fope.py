@@ -15,7 +15,7 @@ normalisation, and per case:
   Fc[k]    = sum_m cos(p u_m) C_cos[h][m][k],   Fs[k] = sum_m sin(p u_m) C_sin[h][m][k]
   applied as the fork's apply_rotary_pos_emb: t * cat(Fc, Fc) + rotate_half(t) * cat(Fs, Fs)
 
-The matrices' noise comes from pe::Rng (cpp/include/pe/rng.hpp), transcribed below:
+The matrices' noise comes from pe::Rng (cpp/include/pe/rng.hpp), transcribed in pe_rng.py:
 splitmix64, uniform = ((x >> 11) + 0.5) / 2^53, Box-Muller returning r cos first and
 r sin next; C_cos[h] from Rng(seed_mix(seed, 2h)), C_sin[h] from Rng(seed_mix(seed, 2h+1)),
 row-major over (m, k), each draw times std.
@@ -29,7 +29,8 @@ import math
 
 import numpy as np
 
-M64 = (1 << 64) - 1
+from pe_rng import Rng, seed_mix
+
 POS = np.array([0, 1, 3, 7, 20, 150, 1000], dtype=np.float64)
 HEADS, DH, PROFILE_N = 2, 16, 12
 CASES = [  # (case, theta, train_len, init, sigma, ignore_zero, seed)
@@ -41,35 +42,6 @@ CASES = [  # (case, theta, train_len, init, sigma, ignore_zero, seed)
     ("xavier_keepzero_tl64_s3", 10000.0, 64, "eye_xavier_norm", 0.5, False, 3),
 ]
 LEGACY = {"tl64_s7", "tl1000_s0_sigma0"}  # the eye_norm / ignore_zero=false reading, notes as first written
-
-
-class Rng:
-    def __init__(self, seed):
-        self.state = seed & M64
-        self.spare = None
-
-    def next_u64(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & M64
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-        return z ^ (z >> 31)
-
-    def uniform(self):
-        return ((self.next_u64() >> 11) + 0.5) * (1.0 / 9007199254740992.0)
-
-    def normal(self):
-        if self.spare is not None:
-            s, self.spare = self.spare, None
-            return s
-        u1, u2 = self.uniform(), self.uniform()
-        r = math.sqrt(-2.0 * math.log(u1))
-        self.spare = r * math.sin(6.283185307179586 * u2)
-        return r * math.cos(6.283185307179586 * u2)
-
-
-def seed_mix(seed, stream):
-    return Rng(seed ^ ((stream * 0xD1B54A32D192ED03) & M64)).next_u64()
 
 
 def step_eye(n_in, n_out):
