@@ -71,7 +71,7 @@ if run_layer asan; then
   cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DPE_SANITIZE=ON >/dev/null &&
     cmake --build build/asan -j"$jobs" --target pe_tests > "$log_dir/asan-build.log" 2>&1
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ./build/asan/pe_tests --order decl > "$log_dir/asan.log" 2>&1
+    ./build/asan/pe_tests --order decl --use-colour no > "$log_dir/asan.log" 2>&1
   grep -E "ERROR: (Address|Leak)Sanitizer|runtime error" "$log_dir/asan.log" | head -n 20
   grep -B2 -A12 "FAILED:" "$log_dir/asan.log" | head -n 80
   count_catch "$log_dir/asan.log"
@@ -84,7 +84,7 @@ if run_layer wasm-kernels; then
   for variant in simd scalar; do
     echo "== test: kernel tests in WASM ($variant)"
     if [ -f "build/wasm-$variant/pe_kernel_tests.cjs" ]; then
-      node "build/wasm-$variant/pe_kernel_tests.cjs" > "$log_dir/wasm-$variant.log" 2>&1
+      node "build/wasm-$variant/pe_kernel_tests.cjs" --use-colour no > "$log_dir/wasm-$variant.log" 2>&1
       grep -B2 -A12 "FAILED:" "$log_dir/wasm-$variant.log" | head -n 60
       count_catch "$log_dir/wasm-$variant.log"
     else
