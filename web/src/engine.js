@@ -7,8 +7,9 @@
 //   engine.table(name, {len, dim, heads, settings}) -> {name: {shape, integer, data}}
 //   engine.probe({sentence, compare, schemes, dim, heads, seed, causal, shift, weights,
 //                 settings: {scheme: {key: value}}})
-//     -> {tokens, tokens_compare, schemes: {name: {sentence_distance, token_distance,
-//         shift_logit_change, attention, attention_shape, attention_compare, ...}}}
+//     -> {tokens, tokens_compare, schemes: {name: {sentence_distance(_raw), token_distance,
+//         shift_logit_change(_raw), attention, attention_shape, attention_compare, ...}}}
+//     (the plain values are 0 below float32 resolution; *_raw as computed: probe.hpp)
 
 // (module (func (result v128) i32.const 0 i8x16.splat))
 const SIMD_PROBE = new Uint8Array([

@@ -6,10 +6,11 @@ import { bars, heatmap, legendBar } from '../charts.js';
 import { sequential } from '../colors.js';
 import { toCsv } from '../exports.js';
 
-function noneText(v) {
+function noneText(v, raw) {
   const head = 'Order sensitivity: how far the layer\'s mean output moves when A becomes B. ';
   if (v === undefined) return head;
-  if (v === 0) return head + '"none" reads exactly 0: without position (and without a causal mask) attention treats a sentence as a bag of words, so reordering it changes nothing.';
+  const rounding = raw ? ` (the float32 layer's rounding left ${fmt(raw)}, below what float32 can resolve)` : '';
+  if (v === 0) return head + `"none" reads exactly 0${rounding}: without position (and without a causal mask) attention treats a sentence as a bag of words, so reordering it changes nothing.`;
   if (Math.abs(v) < 1e-9) return head + `"none" reads ${fmt(v)}, rounding only (exactly 0 in exact arithmetic): without position, attention treats a sentence as a bag of words.`;
   return head + `"none" reads ${fmt(v)}: B is not just a reordering of A (the words differ), so even a layer without position sees a different bag of words.`;
 }
@@ -45,7 +46,7 @@ export function mountOrder(root, store, engine) {
       const none = r.schemes.none;
       lead.textContent = st.causal
         ? `Causal mask on: "none" now reads ${fmt(none?.sentence_distance ?? NaN, 3)}. Each token sees only the tokens before it, so the set it averages over depends on the order, even with no position signal at all.`
-        : noneText(none?.sentence_distance);
+        : noneText(none?.sentence_distance, none?.sentence_distance_raw);
       const svg = bars({ items, title: 'Order sensitivity, 1 - cos(mean output A, mean output B)', selected: st.scheme, onPick: (k) => store.set({ scheme: k }) });
       const list = h('ol', { class: 'score-list', 'aria-label': 'Scores by scheme' });
       for (const d of items)
