@@ -2,13 +2,23 @@
 //   default:             dist/ (index.html + assets), for any static host and `npm start`
 //   --mode singlefile:   build/single/index.html with every script, style and the WASM
 //                        inlined; scripts/build.sh copies it to dist/pe-playground.html
-import { defineConfig } from 'vite';
+import { createLogger, defineConfig } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
+
+// Emscripten's glue names Node's fs and path inside its Node-only branch; the browser
+// never runs it, so Vite's note that it externalised them is noise.
+const logger = createLogger(process.argv.includes('preview') ? 'info' : 'warn');
+const warn = logger.warn;
+logger.warn = (msg, options) => {
+  if (/generated\/pe_module_\w+\.mjs/.test(msg) && msg.includes('externalized for browser compatibility')) return;
+  warn(msg, options);
+};
 
 export default defineConfig(({ mode }) => {
   const single = mode === 'singlefile';
   return {
     root: 'web',
+    customLogger: logger,
     base: './',
     publicDir: false,
     plugins: single ? [viteSingleFile()] : [],
