@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
+import { launchChromium, startStaticServer } from '../lib/local.mjs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -112,30 +112,12 @@ async function nodeTfjs() {
 }
 
 // Chromium: a page on a local server; CPU time is the renderer main thread's ThreadTime.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SERVED = ['/scripts/bench/', '/node_modules/@tensorflow/', `/${prefix}`];
-const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm' };
-
-function serve() {
-  const server = http.createServer((req, res) => {
-    const url = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
-    const file = path.join(root, path.normalize(url));
-    if (!SERVED.some((p) => url.startsWith(p)) || !file.startsWith(root) || !fs.existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 async function chromiumEnv() {
-  const { chromium } = await import('playwright-core');
-  const server = await serve();
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const server = await startStaticServer({ dir: root, allow: SERVED });
+  const origin = server.url;
+  const browser = await launchChromium();
   const page = await browser.newPage();
   page.on('pageerror', (e) => progress(`chromium page error: ${e.message}`));
   await page.goto(`${origin}/scripts/bench/page.html`);
@@ -162,7 +144,7 @@ async function chromiumEnv() {
     tfjsInfo: () => page.evaluate(() => window.bench.tfjsInfo()),
     close: async () => {
       await browser.close();
-      server.close();
+      await server.close();
     },
   };
 }

@@ -11,6 +11,7 @@
 
 #include "golden.hpp"
 #include "pe/error.hpp"
+#include "pe/kernels.hpp"
 #include "pe/registry.hpp"
 #include "pe/schemes/fope.hpp"
 #include "pe/schemes/rope.hpp"
@@ -203,7 +204,7 @@ TEST_CASE("fope with eye_norm, ignore_zero = false, sigma = 0 is half-split RoPE
         cs[m] = static_cast<float>(std::cos(pos[i] * inv[m]));
         sn[m] = static_cast<float>(std::sin(pos[i] * inv[m]));
       }
-      pe::rope_rotate_row_ref(want.data() + (h * n + i) * dh, dh, cs.data(), sn.data(), pe::RopeLayout::half);
+      pe::rows_rotate_half_ref(want.data() + (h * n + i) * dh, dh, 1, dh / 2, cs.data(), sn.data(), dh / 2);
     }
   for (std::size_t i = 0; i < q.size(); ++i) CHECK(q[i] == Approx(want[i]).margin(1e-6));
   // a clipped pair (m = 5: 1000^(-10/12) = 0.0032 < 2 pi/100) is untouched

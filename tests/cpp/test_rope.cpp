@@ -10,6 +10,7 @@
 
 #include "golden.hpp"
 #include "pe/error.hpp"
+#include "pe/kernels.hpp"
 #include "pe/registry.hpp"
 #include "pe/schemes/rope.hpp"
 #include "rotary_testing.hpp"
@@ -341,17 +342,17 @@ TEST_CASE("rope profile is the all-ones score between a query at r and a key at 
   CHECK(prof(0, 0) == Approx(dh * std::pow(0.1 * std::log(4.0) + 1, 2)).epsilon(1e-12));
 }
 
-TEST_CASE("rope_rotate_row rotates each pair of its layout and nothing else") {
+TEST_CASE("the rotation kernels rotate each pair of their layout and nothing else") {
   const float cs[2] = {0.6f, 0.0f}, sn[2] = {0.8f, 1.0f};
   float half[5] = {1, 2, 3, 4, 9};  // pairs (0,2), (1,3); dim 4 untouched
-  pe::rope_rotate_row(half, 4, cs, sn, pe::RopeLayout::half);
+  pe::rows_rotate_half(half, 5, 1, 2, cs, sn, 2);
   CHECK(half[0] == Approx(1 * 0.6 - 3 * 0.8));
   CHECK(half[2] == Approx(3 * 0.6 + 1 * 0.8));
   CHECK(half[1] == Approx(-4.0));
   CHECK(half[3] == Approx(2.0));
   CHECK(half[4] == 9);
   float inter[5] = {1, 2, 3, 4, 9};  // pairs (0,1), (2,3)
-  pe::rope_rotate_row_ref(inter, 4, cs, sn, pe::RopeLayout::interleaved);
+  pe::rows_rotate_interleaved_ref(inter, 5, 1, 2, cs, sn, 2);
   CHECK(inter[0] == Approx(1 * 0.6 - 2 * 0.8));
   CHECK(inter[1] == Approx(2 * 0.6 + 1 * 0.8));
   CHECK(inter[2] == Approx(-4.0));
@@ -403,8 +404,8 @@ std::vector<float> rotated_with(const std::vector<float>& x, int heads, int n, i
         cs[m] = static_cast<float>(std::cos(pos[i] * inv[m]));
         sn[m] = static_cast<float>(std::sin(pos[i] * inv[m]));
       }
-      pe::rope_rotate_row_ref(out.data() + (static_cast<std::size_t>(h) * n + i) * dh, 2 * pairs, cs.data(), sn.data(),
-                              pe::RopeLayout::half);
+      pe::rows_rotate_half_ref(out.data() + (static_cast<std::size_t>(h) * n + i) * dh, dh, 1, pairs, cs.data(),
+                               sn.data(), pairs);
     }
   return out;
 }

@@ -58,3 +58,23 @@ TEST_CASE("sinusoidal rejects bad parameters with one clear message") {
   auto s = pe::make_scheme("sinusoidal");
   CHECK_THROWS_AS(s->table(0, 8, 1), pe::Error);
 }
+
+TEST_CASE("sinusoidal profile is PE(0).PE(r) = sum_k cos(r inv_k), the same from any start") {
+  for (const char* layout : {"interleaved", "concat"}) {
+    auto t = pe::make_scheme("sinusoidal", {{"layout", layout}})->table(40, 16, 1);
+    const auto& profile = t.find("profile")->value;
+    const auto& inv = t.find("inv_freq")->value;
+    const auto& pe = t.find("pe")->value;
+    REQUIRE(profile.shape()[0] == 1);
+    REQUIRE(profile.shape()[1] == 40);
+    for (int r = 0; r < 40; ++r) {
+      double want = 0;
+      for (std::size_t k = 0; k < inv.size(); ++k) want += std::cos(r * inv(k));
+      CHECK(profile(0, r) == Approx(want).margin(1e-9));
+      double from7 = 0;  // PE(7).PE(7 + r): sinusoids depend on r alone
+      if (7 + r < 40)
+        for (int c = 0; c < 16; ++c) from7 += pe(7, c) * pe(7 + r, c);
+      if (7 + r < 40) CHECK(from7 == Approx(want).margin(1e-9));
+    }
+  }
+}

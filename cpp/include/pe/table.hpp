@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 #include <xtensor/xarray.hpp>
+#include <xtensor/xbuilder.hpp>
 
 namespace pe {
 
@@ -12,6 +13,20 @@ struct TableEntry {
   xt::xarray<double> value;    // any rank; rank 0 is a scalar
   bool integer = false;        // printed without a fraction (buckets, index)
 };
+
+// "profile" of a scheme added to the input: (1, n), PE(0) . PE(r) for r = 0..n-1, from
+// its "pe" table (n, d). For sinusoids this is sum_k cos(r inv_k) and does not depend on
+// the first position; for a learned table it does.
+inline xt::xarray<double> pe_dot_profile(const xt::xarray<double>& pe) {
+  const std::size_t n = pe.shape()[0], d = pe.shape()[1];
+  xt::xarray<double> profile = xt::zeros<double>({std::size_t{1}, n});
+  for (std::size_t r = 0; r < n; ++r) {
+    double dot = 0;
+    for (std::size_t c = 0; c < d; ++c) dot += pe(0, c) * pe(r, c);
+    profile(0, r) = dot;
+  }
+  return profile;
+}
 
 struct Table {
   std::vector<TableEntry> entries;

@@ -193,16 +193,9 @@ void FopeScheme::prepare(const LayerShape& shape) {
 }
 
 void FopeScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const {
-  if (dh != prepared_dh_ || heads > prepared_heads_) {  // not prepared for this shape: do it on a copy
-    FopeScheme local(params_);
-    LayerShape shape;
-    shape.n = n;
-    shape.heads = heads;
-    shape.d = dh * heads;
-    local.prepare(shape);
-    local.encode_query_key(q, k, heads, n, dh, pos);
-    return;
-  }
+  require(dh == prepared_dh_ && heads <= prepared_heads_,
+          "fope: encode_query_key for head width " + std::to_string(dh) + " and " + std::to_string(heads) +
+              " heads was not prepared");
   const std::size_t pairs = static_cast<std::size_t>(dh / 2);
   const std::size_t cells = freq_.size() * static_cast<std::size_t>(out_);
   // (heads, n, pairs) mixed cos/sin, shared by queries and keys.

@@ -32,12 +32,7 @@ Table LearnedScheme::table(int n, int d, int heads) const {
   const double std = params_.number("std");
   xt::xarray<double> pe = xt::zeros<double>({static_cast<std::size_t>(n), static_cast<std::size_t>(d)});
   for (int p = 0; p < n; ++p) learned_row(seed, std, p, d, pe.data() + static_cast<std::size_t>(p) * d);
-  xt::xarray<double> profile = xt::zeros<double>({std::size_t{1}, static_cast<std::size_t>(n)});
-  for (int r = 0; r < n; ++r) {
-    double dot = 0;
-    for (int c = 0; c < d; ++c) dot += pe(0, c) * pe(r, c);
-    profile(0, r) = dot;
-  }
+  xt::xarray<double> profile = pe_dot_profile(pe);
   Table t;
   t.add("pe", std::move(pe));
   t.add("profile", std::move(profile));

@@ -1,5 +1,7 @@
 #include "pe/schemes/rope.hpp"
 
+#include "pe/kernels.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -192,31 +194,16 @@ RopeFreqs rope_frequencies(const RopeConfig& c, int dr, int seq_len) {
   return f;
 }
 
-void rope_rotate_row_ref(float* x, int dr, const float* cos, const float* sin, RopeLayout layout) {
-  const int pairs = dr / 2;
-  const int stride = layout == RopeLayout::half ? 1 : 2;  // index of x_a for pair k: k or 2k
-  const int offset = layout == RopeLayout::half ? pairs : 1;  // x_b = x_a + offset
-  for (int k = 0; k < pairs; ++k) {
-    float* a = x + k * stride;
-    float* b = a + offset;
-    const float xa = *a, xb = *b;
-    *a = xa * cos[k] - xb * sin[k];
-    *b = xb * cos[k] + xa * sin[k];
-  }
-}
-
-void rope_rotate_row(float* x, int dr, const float* cos, const float* sin, RopeLayout layout) {
-  rope_rotate_row_ref(x, dr, cos, sin, layout);
-}
-
 void rope_rotate_rows(float* x, int heads, int n, int dh, int dr, const float* cos, const float* sin,
                       std::size_t head_stride, RopeLayout layout) {
-  const std::size_t pairs = static_cast<std::size_t>(dr / 2);
-  for (int h = 0; h < heads; ++h)
-    for (int i = 0; i < n; ++i) {
-      const std::size_t t = h * head_stride + static_cast<std::size_t>(i) * pairs;
-      rope_rotate_row(x + (static_cast<std::size_t>(h) * n + i) * dh, dr, cos + t, sin + t, layout);
-    }
+  const int pairs = dr / 2;
+  for (int h = 0; h < heads; ++h) {
+    float* xh = x + static_cast<std::size_t>(h) * n * dh;  // (n, dh)
+    const float* ch = cos + h * head_stride;               // (n, pairs)
+    const float* sh = sin + h * head_stride;
+    if (layout == RopeLayout::half) rows_rotate_half(xh, dh, n, pairs, ch, sh, pairs);
+    else rows_rotate_interleaved(xh, dh, n, pairs, ch, sh, pairs);
+  }
 }
 
 int rope_encoded_length(const int* pos, int n) {
@@ -263,15 +250,15 @@ void RopeScheme::prepare(const LayerShape& shape) {
 
 void RopeScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const {
   const RopeConfig c = rope_config(params_);
-  int dr = prepared_dr_;
+  const int dr = prepared_dr_;
   RopeFreqs local;
   const RopeFreqs* f = &freqs_;
   // HF's dynamic_rope_update reads seq_len = max(position_ids) + 1, which is n only for
   // positions 0..n-1: with seq_len = 0 the length-dependent scalings are computed here,
   // per call, from the positions actually encoded (dr/2 values, cheap).
   const bool length_dependent = c.seq_len == 0 && (c.scaling == "dynamic" || c.scaling == "longrope");
-  if (dh != prepared_dh_ || length_dependent) {
-    if (dh != prepared_dh_) dr = rope_rotated_width("rope", dh, c.partial);
+  require(dh == prepared_dh_, "rope: encode_query_key for head width " + std::to_string(dh) + " was not prepared");
+  if (length_dependent) {
     local = rope_frequencies(c, dr, rope_encoded_length(pos, n));
     f = &local;
   }

@@ -45,9 +45,11 @@ Table SinusoidalScheme::table(int n, int d, int heads) const {
   xt::xarray<double> pe = xt::zeros<double>({static_cast<std::size_t>(n), static_cast<std::size_t>(d)});
   for (int p = 0; p < n; ++p) sinusoidal_row(p, d, inv, concat(), pe.data() + static_cast<std::size_t>(p) * d);
   xt::xarray<double> inv_arr = xt::adapt(inv, {inv.size()});
+  xt::xarray<double> profile = pe_dot_profile(pe);
   Table t;
   t.add("pe", std::move(pe));
   t.add("inv_freq", std::move(inv_arr));
+  t.add("profile", std::move(profile));
   return t;
 }
 

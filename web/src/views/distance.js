@@ -1,29 +1,12 @@
 // Score as a function of distance r between query and key: the "profile" entry of the
 // scheme's table (rows: heads, or one row; column r = 0..len-1), e.g. RoPE's expected
-// q.k decay, ALiBi's line, T5's buckets. Schemes on the input have no profile; for them
-// the page draws PE(p) . PE(p + r) averaged over p from their "pe" entry (for sinusoids
-// this does not depend on p). A scheme with a choice parameter "scaling" gets every
+// q.k decay, ALiBi's line, T5's buckets, PE(0) . PE(r) for schemes on the input. A scheme with a choice parameter "scaling" gets every
 // scaling overlaid (dashed), as the context-extension methods do to RoPE.
 import { h, clear, fmt } from '../dom.js';
 import { lines } from '../charts.js';
 import { SERIES } from '../colors.js';
 import { tableFor } from '../tables.js';
 import { toCsv } from '../exports.js';
-
-function peSimilarity(pe) {
-  const [n, d] = pe.shape;
-  const out = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    let sum = 0;
-    for (let p = 0; p + r < n; p++) {
-      let dot = 0;
-      for (let c = 0; c < d; c++) dot += pe.data[p * d + c] * pe.data[(p + r) * d + c];
-      sum += dot;
-    }
-    out[r] = sum / (n - r);
-  }
-  return out;
-}
 
 export function profileSeries(engine, store, name, len, extra) {
   const r = tableFor(engine, store, name, len, extra);
@@ -33,7 +16,6 @@ export function profileSeries(engine, store, name, len, extra) {
     const [rows, n] = t.profile.shape.length === 1 ? [1, t.profile.shape[0]] : t.profile.shape;
     return { what: 'profile', rows: [...Array(rows).keys()].map((k) => Array.from(t.profile.data.subarray(k * n, (k + 1) * n))) };
   }
-  if (t.pe) return { what: 'pe', rows: [Array.from(peSimilarity(t.pe))] };
   return { error: 'this scheme has no distance profile (its positions depend on the content; see the heatmaps)' };
 }
 
@@ -58,7 +40,7 @@ export function mountDistance(root, store, engine) {
         }
         const xs = [...Array(len).keys()];
         const series = base.rows.length === 1
-          ? [{ name: base.what === 'pe' ? 'PE(p)·PE(p+r), mean over p' : `${name} (current settings)`, xs, ys: base.rows[0], color: SERIES[0] }]
+          ? [{ name: `${name} (current settings)`, xs, ys: base.rows[0], color: SERIES[0] }]
           : base.rows.slice(0, 8).map((ys, k) => ({ name: `head ${k}`, xs, ys, color: SERIES[k % SERIES.length] }));
         data[name] = { what: base.what, r: xs, current: base.rows };
         const scaling = info.params.find((p) => p.key === 'scaling' && p.kind === 'choice');
@@ -74,7 +56,7 @@ export function mountDistance(root, store, engine) {
             data[name].scalings[choice] = o.rows[0];
           }
         }
-        const yLabel = base.what === 'pe' ? 'PE dot product' : 'score added / expected q·k';
+        const yLabel = info.where === 'input' ? 'PE similarity at distance r' : 'score added / expected q·k';
         const f = lines({ series, title: `${name}: score vs distance r = i − j`, xLabel: 'distance r', yLabel, width: 560, height: 260, markers: [{ x: st.train, label: `training length ${st.train}` }] });
         col.append(f.figure);
         if (scaling) col.append(h('p', { class: 'small' }, `Dashed: the other scalings with this scheme's other settings (factor ${store.setting(name, 'factor') ?? '?'}).`));

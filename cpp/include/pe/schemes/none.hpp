@@ -25,7 +25,7 @@ class NoneScheme : public Scheme {
   }
   const SchemeInfo& info() const override { return static_info(); }
 
-  Table table(int n, int d, int heads) const override;  // "pe": zeros (n, d)
+  Table table(int n, int d, int heads) const override;  // "pe": zeros (n, d), "profile": zeros (1, n)
 };
 
 }  // namespace pe

@@ -108,16 +108,11 @@ void yarn_correction_range(double beta_fast, double beta_slow, int dr, double th
 // when c.seq_len == 0). Throws pe::Error naming the key for settings that do not fit dr.
 RopeFreqs rope_frequencies(const RopeConfig& c, int dr, int seq_len);
 
-// Rotates pair k of one row by (cos[k], sin[k]) (attention factor or scale folded in):
-//   (x_a, x_b) -> (x_a cos - x_b sin, x_b cos + x_a sin), pairs as in `layout`.
-// x: (>= dr) one query or key row, dims past dr untouched; cos, sin: (dr/2).
-void rope_rotate_row_ref(float* x, int dr, const float* cos, const float* sin, RopeLayout layout);
-// The entry point the attention layer calls; scalar for now (a SIMD twin may replace
-// its body and must match rope_rotate_row_ref).
-void rope_rotate_row(float* x, int dr, const float* cos, const float* sin, RopeLayout layout);
-
-// Applies rope_rotate_row to every row of x: (heads, n, dh). cos, sin: (n, dr/2) for
-// position row i, offset by h * head_stride for head h (0: shared by all heads).
+// Rotates pair k of every row of x: (heads, n, dh) by (cos, sin) (attention factor or
+// scale folded in): (x_a, x_b) -> (x_a cos - x_b sin, x_b cos + x_a sin), pairs as in
+// `layout`, dims past dr untouched. cos, sin: (n, dr/2) for position row i, offset by
+// h * head_stride for head h (0: shared by all heads). Runs the SIMD kernels
+// rows_rotate_half / rows_rotate_interleaved (kernels.hpp), tested against their _ref twins.
 void rope_rotate_rows(float* x, int heads, int n, int dh, int dr, const float* cos, const float* sin,
                       std::size_t head_stride, RopeLayout layout);
 

@@ -42,7 +42,8 @@ class SinusoidalScheme : public Scheme {
   }
   const SchemeInfo& info() const override { return static_info(); }
 
-  Table table(int n, int d, int heads) const override;  // "pe": (n, d), "inv_freq": (pairs)
+  // "pe": (n, d), "inv_freq": (pairs), "profile": (1, n) PE(0) . PE(r) (table.hpp)
+  Table table(int n, int d, int heads) const override;
   void prepare(const LayerShape& shape) override;
   void encode_input(float* x, int n, int d, const int* pos) const override;
 

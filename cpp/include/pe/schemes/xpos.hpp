@@ -21,7 +21,7 @@
 // incremental decoding its cached keys keep the centre of the step they were made in.
 //
 // Layout: interleaved by default, as torchscale (rotate_every_two, duplicate_interleave);
-// half is offered for comparison with RoPE. Rotation as rope_rotate_row.
+// half is offered for comparison with RoPE. Rotation as rope_rotate_rows.
 //
 // Table (D = head width dh): inv_freq (dr/2), attention_factor (1), angles (N, dr/2),
 // scale (dr/2) = zeta_k, and profile (1, N): the score q_r . k_0 for q = k = all ones,
