@@ -55,8 +55,8 @@ std::vector<int> match_occurrences(const std::vector<std::string>& a, const std:
   return out;
 }
 
-// max |logit_a - logit_b| over heads and unmasked (i, j); both caches have the same shape.
-// Largest |logit change| between a and b, and the largest finite |logit| of a (max_abs).
+// max |logit_a - logit_b| over heads and unmasked (i, j), recomputed block by block (no n^2
+// buffer); both caches have the same shape. max_abs: the largest finite |logit| of a.
 double max_logit_change(const Scheme& scheme, const AttentionCache& a, const AttentionCache& b, double& max_abs) {
   const int n = a.shape.n;
   std::vector<float> la(static_cast<std::size_t>(compare_block) * compare_block);
