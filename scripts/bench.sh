@@ -9,5 +9,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh >&2
-bash scripts/build.sh --no-web >&2
+bash scripts/build.sh --bench >&2
 node scripts/bench/run.mjs "$@"

@@ -1,37 +1,61 @@
 #!/usr/bin/env bash
-# Builds everything the tests and the page need:
-#   build/native       pe_core, pe-cli, pe_tests, pe_bench_native (g++)
-#   build/wasm-simd    web module with -msimd128, pe_kernel_tests.js
-#   build/wasm-scalar  the same module without SIMD (picked when the browser lacks it)
-#   dist/              the static site (index.html + assets) and dist/pe-playground.html
-# Usage: scripts/build.sh [--no-web]
+# Builds what a command needs, and nothing more:
+#   scripts/build.sh --page    the page only (npm start): both WASM modules and dist/
+#   scripts/build.sh --bench   what `npm run bench` runs: native pe_bench_native and pe-cli,
+#                              the bench modules pe_bench_{simd,scalar}.mjs, pe_peak_simd.mjs
+#   scripts/build.sh [--no-web] everything the tests need (npm test):
+#     build/native       pe_core, pe-cli, pe_tests (g++)
+#     build/wasm-simd    web module with -msimd128, pe_kernel_tests.cjs, pe_bench_simd.mjs
+#     build/wasm-scalar  the same without SIMD (picked when the browser lacks it)
+#     dist/              the static site and dist/pe-playground.html (skipped with --no-web)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs   # Debian's emcc looks for acorn there
 jobs=${PE_JOBS:-2}
+mode=${1:-tests}
 
 step() { echo "== build: $*"; }
-
-step native
-cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/native -j"$jobs"
-
-step "wasm (simd)"
-emcmake cmake -S . -B build/wasm-simd -DCMAKE_BUILD_TYPE=Release -DPE_SIMD=ON >/dev/null
-cmake --build build/wasm-simd -j"$jobs"
-
-step "wasm (scalar)"
-emcmake cmake -S . -B build/wasm-scalar -DCMAKE_BUILD_TYPE=Release -DPE_SIMD=OFF >/dev/null
-cmake --build build/wasm-scalar -j"$jobs"
-
-mkdir -p web/src/generated
-cp build/wasm-simd/pe_module_simd.mjs build/wasm-scalar/pe_module_scalar.mjs web/src/generated/
-
-if [ "${1:-}" != "--no-web" ]; then
+native() {  # targets...
+  step "native: $*"
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/native -j"$jobs" --target "$@"
+}
+wasm() {  # simd|scalar targets...
+  local variant=$1; shift
+  step "wasm ($variant): $*"
+  local simd=ON; [ "$variant" = scalar ] && simd=OFF
+  emcmake cmake -S . -B "build/wasm-$variant" -DCMAKE_BUILD_TYPE=Release -DPE_SIMD=$simd >/dev/null
+  cmake --build "build/wasm-$variant" -j"$jobs" --target "$@"
+}
+web() {
+  mkdir -p web/src/generated
+  cp build/wasm-simd/pe_module_simd.mjs build/wasm-scalar/pe_module_scalar.mjs web/src/generated/
   step "web: dist/ (static site)"
   npx vite build --logLevel warn
   step "web: dist/pe-playground.html (single file)"
   npx vite build --mode singlefile --logLevel warn
   cp build/single/index.html dist/pe-playground.html
-fi
+}
+
+case "$mode" in
+  --page)
+    wasm simd pe_module_simd
+    wasm scalar pe_module_scalar
+    web
+    ;;
+  --bench)
+    native pe-cli pe_bench_native
+    wasm simd pe_bench_simd pe_peak_simd
+    wasm scalar pe_bench_scalar
+    ;;
+  tests|--no-web)
+    native pe-cli pe_tests pe_bench_native
+    wasm simd pe_module_simd pe_kernel_tests pe_bench_simd
+    wasm scalar pe_module_scalar pe_kernel_tests pe_bench_scalar
+    mkdir -p web/src/generated
+    cp build/wasm-simd/pe_module_simd.mjs build/wasm-scalar/pe_module_scalar.mjs web/src/generated/
+    [ "$mode" = --no-web ] || web
+    ;;
+  *) echo "usage: scripts/build.sh [--page|--bench|--no-web]" >&2; exit 2 ;;
+esac
 echo "== build: done"

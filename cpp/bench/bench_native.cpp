@@ -10,6 +10,17 @@
 //   pe_bench_native memory N [--scheme rope]
 //     -> {"memory": {n, max_rss_bytes, cache_bytes}}: the whole streaming layer
 //        (setup, run, output) in this process; max RSS from getrusage.
+//   pe_bench_native train [--scheme rope] [--task stories] [--lens 64,256] [--batch 16]
+//                         [--min-time 0.5]
+//     -> {"train": [{scheme, task, len, batch, tokens, parameters, first_ms, median_ms
+//                    (CPU), wall_median_ms, reps, tokens_per_s (from CPU time),
+//                    wall_tokens_per_s, loss}]}: pe::Trainer::step, the call the WASM
+//        module's trainerStep makes, timed one step at a time (TRAIN_POLICY of
+//        measure.mjs: at most 20 timed steps); the default model (2 layers, dim 64,
+//        4 heads), seed 1, a 1000-step schedule, as scripts/bench/run.mjs creates it.
+//   pe_bench_native train-memory L [--scheme rope] [--task stories] [--batch 16] [--steps 2]
+//     -> {"train_memory": {len, batch, steps, max_rss_bytes, parameter_bytes}}: a trainer
+//        at length L after `steps` steps; max RSS from getrusage.
 // Times are CPU time of the thread (the machine may be shared), wall time beside it.
 // Bad arguments or input: exit 2 with one line on stderr.
 #include <sys/resource.h>
@@ -28,6 +39,7 @@
 #include "pe/bench_workload.hpp"
 #include "pe/error.hpp"
 #include "pe/json.hpp"
+#include "pe/train.hpp"
 
 namespace {
 
@@ -71,10 +83,10 @@ double median(std::vector<double> v) {
 }
 
 // The repetition policy of scripts/bench/measure.mjs: warm up (at least 2 calls and
-// 0.2 s), then time at least 5 calls and min_time seconds (at most 200); a call slower
-// than 1.5 s: no more warm-up, 3 timed calls. Each call is timed alone (CPU and wall).
+// 0.2 s), then time at least 5 calls and min_time seconds (at most max_reps); a call
+// slower than 1.5 s: no more warm-up, 3 timed calls. Each call is timed alone (CPU and wall).
 template <class F>
-Times time_calls(F&& call, double first_ms, double min_time_s) {
+Times time_calls(F&& call, double first_ms, double min_time_s, std::size_t max_reps = 200) {
   const bool slow = first_ms > 1500.0;
   const int warm_calls = slow ? 0 : 2, min_reps = slow ? 3 : 5;
   double warm_spent = 0.0;
@@ -85,7 +97,7 @@ Times time_calls(F&& call, double first_ms, double min_time_s) {
   }
   Times times;
   double spent = 0.0;
-  while (times.cpu.size() < 200 &&
+  while (times.cpu.size() < max_reps &&
          (static_cast<int>(times.cpu.size()) < min_reps || (!slow && spent < 1000.0 * min_time_s))) {
     const double c0 = cpu_ms(), t0 = now_ms();
     call();
@@ -101,7 +113,25 @@ struct Options {
   std::vector<int> ns{64, 512, 2048};
   pe::BenchSetup base;
   double min_time = 0.5;
+  // training
+  std::string task = "stories";
+  std::vector<int> lens{64, 256};
+  int batch = 16;
+  int steps = 2;  // train-memory
 };
+
+// The trainer run.mjs creates through trainerCreate: {scheme, task, len, batch, steps:
+// 1000, seed: 1} and the default model.
+pe::TrainConfig train_config(const Options& o, int len) {
+  pe::TrainConfig c;
+  c.scheme = o.schemes.front();
+  c.task = o.task;
+  c.len = len;
+  c.batch = o.batch;
+  c.steps = 1000;
+  c.seed = 1;
+  return c;
+}
 
 int cmd_time(const Options& o) {
   pe::JsonWriter w(std::cout);
@@ -182,18 +212,61 @@ int cmd_memory(const Options& o, int n) {
   return 0;
 }
 
+int cmd_train(const Options& o) {
+  pe::JsonWriter w(std::cout);
+  w.begin_object().key("train").begin_array();
+  for (int len : o.lens) {
+    pe::Trainer trainer(train_config(o, len));
+    const double c0 = cpu_ms(), t0 = now_ms();
+    double loss = trainer.step();
+    const double first = now_ms() - t0, first_cpu = cpu_ms() - c0;
+    const Times times = time_calls([&] { loss = trainer.step(); }, first_cpu, o.min_time, 20);
+    const double med = median(times.cpu), wall = median(times.wall);
+    const double tokens = static_cast<double>(o.batch) * len;
+    w.begin_object();
+    w.key("scheme").value(trainer.config().scheme).key("task").value(trainer.config().task);
+    w.key("len").value(len).key("batch").value(o.batch).key("tokens").value(tokens);
+    w.key("parameters").value(static_cast<double>(trainer.model().params().value.size()));
+    w.key("first_ms").value(first).key("median_ms").value(med).key("wall_median_ms").value(wall);
+    w.key("reps").value(static_cast<int>(times.cpu.size()));
+    w.key("tokens_per_s").value(tokens / (med * 1e-3)).key("wall_tokens_per_s").value(tokens / (wall * 1e-3));
+    w.key("loss").value(loss);
+    w.end_object();
+  }
+  w.end_array().end_object();
+  std::cout << "\n";
+  return 0;
+}
+
+int cmd_train_memory(const Options& o, int len) {
+  pe::Trainer trainer(train_config(o, len));
+  for (int i = 0; i < o.steps; ++i) trainer.step();
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const pe::ParamBlock& P = trainer.model().params();
+  pe::JsonWriter w(std::cout);
+  w.begin_object().key("train_memory").begin_object();
+  w.key("len").value(len).key("batch").value(o.batch).key("steps").value(o.steps);
+  w.key("max_rss_bytes").value(static_cast<long long>(ru.ru_maxrss) * 1024);  // Linux: KiB
+  w.key("parameter_bytes").value(static_cast<long long>(4 * sizeof(float) * P.value.size()));  // values, grads, m, v
+  w.end_object().end_object();
+  std::cout << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
-    pe::require(!args.empty(), "usage: pe_bench_native time|peak|memory N [options] (see cpp/bench/bench_native.cpp)");
+    pe::require(!args.empty(),
+                "usage: pe_bench_native time|peak|memory N|train|train-memory L [options] (see cpp/bench/bench_native.cpp)");
     const std::string cmd = args[0];
     Options o;
     int memory_n = 0;
     std::size_t i = 1;
-    if (cmd == "memory") {
-      pe::require(args.size() > 1, "memory needs a token count");
+    if (cmd == "memory" || cmd == "train-memory") {
+      pe::require(args.size() > 1, cmd + " needs a token count");
       memory_n = to_int(args[1]);
       i = 2;
     }
@@ -212,13 +285,21 @@ int main(int argc, char** argv) {
       else if (a == "--heads") o.base.heads = to_int(next());
       else if (a == "--head-dim") o.base.head_dim = to_int(next());
       else if (a == "--min-time") o.min_time = std::atof(next().c_str());
+      else if (a == "--task") o.task = next();
+      else if (a == "--lens") {
+        o.lens.clear();
+        for (const auto& s : split(next())) o.lens.push_back(to_int(s));
+      } else if (a == "--batch") o.batch = to_int(next());
+      else if (a == "--steps") o.steps = to_int(next());
       else throw pe::Error("unknown option " + a);
     }
     pe::require(!o.schemes.empty(), "no scheme given");
     if (cmd == "time") return cmd_time(o);
     if (cmd == "peak") return cmd_peak();
     if (cmd == "memory") return cmd_memory(o, memory_n);
-    throw pe::Error("unknown command '" + cmd + "' (time, peak, memory)");
+    if (cmd == "train") return cmd_train(o);
+    if (cmd == "train-memory") return cmd_train_memory(o, memory_n);
+    throw pe::Error("unknown command '" + cmd + "' (time, peak, memory, train, train-memory)");
   } catch (const pe::Error& e) {
     std::cerr << "pe_bench_native: " << e.what() << "\n";
     return 2;

@@ -6,18 +6,30 @@
 //   pe-cli probe --sentence TEXT [--compare TEXT] [--scheme NAME|all] [--dim D]
 //                [--heads H] [--seed S] [--causal] [--shift K] [--no-weights]
 //                [--set KEY=VALUE]... [--json]
+//   pe-cli probe --model FILE --sentence TEXT [--compare TEXT] [--layer L] [--shift K] [--json]
+//   pe-cli train --scheme S [--set KEY=VALUE]... --task T [training options] [--save FILE] [--json]
+//   pe-cli lab --task T --schemes a,b,... --seeds 1,2,3 [training options] [--json]
+//   pe-cli loss --model FILE --batch FILE.json [--grads OUT.safetensors] [--json]
+// Training options: --steps N --len L --batch B --layers N --dim D --heads H --lr X
+//   --warmup N --weight-decay X --clip X --seed S --eval-lens 64,128 --eval-sequences N
+//   --text FILE --text-level word|byte (task text)
 // Bad input: exit status 2 and one line on stderr naming the problem.
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "pe/checkpoint.hpp"
 #include "pe/describe.hpp"
+#include "pe/lab.hpp"
+#include "pe/model_probe.hpp"
+#include "pe/train_json.hpp"
 #include "pe/error.hpp"
 #include "pe/json.hpp"
 #include "pe/limits.hpp"
@@ -30,7 +42,14 @@ const char* kUsage =
     "usage: pe-cli schemes [--json]\n"
     "       pe-cli table SCHEME --len N --dim D [--heads H] [--set KEY=VALUE]... [--json]\n"
     "       pe-cli probe --sentence TEXT [--compare TEXT] [--scheme NAME|all] [--dim D] [--heads H]\n"
-    "                    [--seed S] [--causal] [--shift K] [--no-weights] [--set KEY=VALUE]... [--json]\n";
+    "                    [--seed S] [--causal] [--shift K] [--no-weights] [--set KEY=VALUE]... [--json]\n"
+    "       pe-cli probe --model FILE --sentence TEXT [--compare TEXT] [--layer L] [--shift K] [--json]\n"
+    "       pe-cli train --scheme S [--set KEY=VALUE]... --task T [options] [--save FILE] [--json]\n"
+    "       pe-cli lab --task T [--schemes a,b,...] [--seeds 1,2,3] [--set KEY=VALUE]... [options] [--json]\n"
+    "       pe-cli loss --model FILE --batch FILE.json [--grads OUT.safetensors] [--json]\n"
+    "  tasks: stories copy reverse sort recall text (--text FILE [--text-level word|byte])\n"
+    "  options: --steps N --len L --batch B --layers N --dim D --heads H --lr X --warmup N\n"
+    "           --weight-decay X --clip X --seed S --eval-lens 64,128,... --eval-sequences N\n";
 
 struct Args {
   std::vector<std::string> positional;
@@ -158,7 +177,220 @@ int cmd_table(const Args& a) {
   return 0;
 }
 
+std::string read_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  pe::require(static_cast<bool>(in), what + " '" + path + "' cannot be read");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+double parse_real(const std::string& name, const std::string& text) {
+  const char* b = text.c_str();
+  char* e = nullptr;
+  errno = 0;
+  const double v = std::strtod(b, &e);
+  pe::require(e != b && *e == '\0' && errno == 0 && std::isfinite(v), "--" + name + " '" + text + "' is not a number");
+  return v;
+}
+
+std::vector<long long> parse_int_list(const std::string& name, const std::string& text, long long lo, long long hi) {
+  std::vector<long long> out;
+  std::string item;
+  std::istringstream in(text);
+  while (std::getline(in, item, ',')) out.push_back(parse_int(name, item, lo, hi));
+  pe::require(!out.empty(), "--" + name + " needs at least one value");
+  return out;
+}
+
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in(text);
+  while (std::getline(in, item, ',')) {
+    pe::require(!item.empty(), "an empty name in '" + text + "'");
+    out.push_back(item);
+  }
+  return out;
+}
+
+const std::vector<std::string> kTrainValued = {"task", "steps", "len", "batch", "layers", "dim", "heads", "lr",
+                                               "warmup", "weight-decay", "clip", "seed", "eval-lens",
+                                               "eval-sequences", "text", "text-level", "set"};
+
+pe::TrainConfig train_config_of(const Args& a) {
+  pe::TrainConfig c;
+  pe::require(a.has("task"), "training needs --task (stories, copy, reverse, sort, recall, text)");
+  c.task = a.get("task", "");
+  if (a.has("text")) c.task_options.text = read_file(a.get("text", ""), "--text");
+  c.task_options.level = a.get("text-level", "word");
+  c.steps = static_cast<int>(parse_int("steps", a.get("steps", "300"), 1, 1000000));
+  c.len = static_cast<int>(parse_int("len", a.get("len", "64"), 2, 2048));
+  c.batch = static_cast<int>(parse_int("batch", a.get("batch", "16"), 1, 4096));
+  c.layers = static_cast<int>(parse_int("layers", a.get("layers", "2"), 1, 16));
+  c.dim = static_cast<int>(parse_int("dim", a.get("dim", "64"), 2, 1024));
+  c.heads = static_cast<int>(parse_int("heads", a.get("heads", "4"), 1, pe::limits::max_heads));
+  c.lr = parse_real("lr", a.get("lr", "0.003"));
+  if (a.has("warmup")) c.warmup = static_cast<int>(parse_int("warmup", a.get("warmup", ""), 0, 1000000));
+  c.weight_decay = parse_real("weight-decay", a.get("weight-decay", "0.1"));
+  c.clip = parse_real("clip", a.get("clip", "1"));
+  c.seed = static_cast<std::uint64_t>(parse_int("seed", a.get("seed", "1"), 0, 4294967295LL));
+  c.eval_sequences = static_cast<int>(parse_int("eval-sequences", a.get("eval-sequences", "16"), 1, 4096));
+  if (a.has("eval-lens"))
+    for (long long l : parse_int_list("eval-lens", a.get("eval-lens", ""), 2, pe::limits::max_tokens))
+      c.eval_lens.push_back(static_cast<int>(l));
+  return c;
+}
+
+void report_step(const pe::Trainer& t, int done, int total) {
+  if (done != total && done % std::max(1, total / 10) != 0) return;
+  std::cerr << "step " << done << "/" << total << "  loss " << std::fixed << std::setprecision(4) << t.losses().back()
+            << "  " << std::setprecision(0) << t.tokens_per_second() << " tokens/s\n";
+  std::cerr.unsetf(std::ios::fixed);
+}
+
+int cmd_train(const Args& a) {
+  pe::require(a.positional.empty(), "train takes no positional argument");
+  pe::TrainConfig c = train_config_of(a);
+  pe::require(a.has("scheme"), "train needs --scheme NAME (see pe-cli schemes)");
+  c.scheme = a.get("scheme", "");
+  c.settings = settings_of(a.settings);
+  pe::Trainer t(c);
+  for (int s = 0; s < c.steps; ++s) {
+    t.step();
+    report_step(t, s + 1, c.steps);
+  }
+  std::vector<pe::EvalResult> eval;
+  for (int len : pe::eval_lengths(c)) eval.push_back(t.evaluate(len));
+  if (a.has("save"))
+    pe::safetensors_save(a.get("save", ""), pe::checkpoint_encode(t.model(), t.task().vocab(), c.task));
+  std::ostringstream buf;
+  if (a.has("json")) {
+    pe::JsonWriter w(buf);
+    pe::write_train_json(w, t, eval);
+    buf << "\n";
+  } else {
+    buf << c.scheme << " on " << c.task << ": final loss " << t.losses().back() << ", "
+        << static_cast<long long>(t.tokens_per_second()) << " tokens/s\n";
+    for (const auto& e : eval) {
+      buf << "  eval len " << std::setw(5) << e.len << "  ";
+      if (!e.applicable) buf << "not applicable (" << e.reason << ")\n";
+      else buf << "loss " << std::setprecision(4) << e.loss << "  accuracy " << e.accuracy << "\n";
+    }
+  }
+  std::cout << buf.str();
+  return 0;
+}
+
+int cmd_lab(const Args& a) {
+  pe::require(a.positional.empty(), "lab takes no positional argument");
+  pe::LabConfig c;
+  c.base = train_config_of(a);
+  if (a.has("schemes")) {
+    c.schemes = split_names(a.get("schemes", ""));
+    for (const auto& s : c.schemes) pe::find_scheme(s);
+  } else {
+    c.schemes = pe::default_lab_schemes();
+  }
+  if (a.has("seeds"))
+    for (long long s : parse_int_list("seeds", a.get("seeds", ""), 0, 4294967295LL))
+      c.seeds.push_back(static_cast<std::uint64_t>(s));
+  for (const auto& kv : a.settings) {  // to every chosen scheme that declares the key
+    auto p = pe::split_setting(kv);
+    bool used = false;
+    for (const auto& name : c.schemes)
+      for (const auto& spec : pe::find_scheme(name).info->params)
+        if (spec.key == p.first) { c.settings[name][p.first] = p.second; used = true; }
+    pe::require(used, "--set " + p.first + ": no chosen scheme has a parameter '" + p.first + "'");
+  }
+  const pe::LabResult r = pe::run_lab(c, [&](int run, int total, int step) {
+    if (step == c.base.steps)
+      std::cerr << "lab: run " << run + 1 << "/" << total << " done\n";
+  });
+  std::ostringstream buf;
+  if (a.has("json")) {
+    pe::JsonWriter w(buf);
+    pe::write_lab_json(w, c, r);
+    buf << "\n";
+  } else {
+    buf << "eval loss per scored token (mean [min, max] over seeds), task " << c.base.task << ", trained at length "
+        << c.base.len << "\n" << std::left << std::setw(12) << "scheme";
+    for (int len : r.lens) buf << std::setw(26) << ("len " + std::to_string(len));
+    buf << "\n";
+    for (const auto& row : r.table) {
+      buf << std::setw(12) << row.first;
+      for (const auto& cell : row.second) {
+        std::ostringstream v;
+        if (!cell.applicable) v << "n/a";
+        else v << std::fixed << std::setprecision(3) << cell.loss_mean << " [" << cell.loss_min << ", " << cell.loss_max << "]";
+        buf << std::setw(26) << v.str();
+      }
+      buf << "\n";
+    }
+  }
+  std::cout << buf.str();
+  return 0;
+}
+
+int cmd_loss(const Args& a) {
+  pe::require(a.positional.empty(), "loss takes no positional argument");
+  pe::require(a.has("model"), "loss needs --model FILE (a checkpoint of pe-cli train --save)");
+  pe::require(a.has("batch"), "loss needs --batch FILE.json ({\"tokens\": [[ids]], \"targets\": [[ids or -1]]})");
+  pe::Checkpoint ck = pe::checkpoint_decode(pe::safetensors_load(a.get("model", "")));
+  std::vector<std::vector<int>> tokens, targets;
+  pe::batch_from_json(read_file(a.get("batch", ""), "--batch"), tokens, targets);
+  const bool grads = a.has("grads");
+  const double loss = pe::batch_loss(*ck.model, tokens, targets, grads);
+  if (grads) pe::safetensors_save(a.get("grads", ""), pe::gradients_encode(*ck.model));
+  long long scored = 0;
+  for (const auto& row : targets)
+    for (int t : row) scored += t >= 0;
+  if (a.has("json")) {
+    std::ostringstream buf;
+    pe::JsonWriter w(buf);
+    w.begin_object().key("loss").value(loss).key("scored").value(scored).end_object();
+    std::cout << buf.str() << "\n";
+  } else {
+    std::cout << std::setprecision(9) << "loss " << loss << " over " << scored << " scored targets\n";
+  }
+  return 0;
+}
+
+int cmd_probe_model(const Args& a) {
+  pe::require(a.has("sentence"), "probe needs --sentence TEXT");
+  for (const char* k : {"scheme", "dim", "heads", "seed", "causal", "no-weights"})
+    pe::require(!a.has(k), std::string("--") + k + " does not apply with --model (the checkpoint fixes it)");
+  pe::require(a.settings.empty(), "--set does not apply with --model (the checkpoint fixes the settings)");
+  pe::Checkpoint ck = pe::checkpoint_decode(pe::safetensors_load(a.get("model", "")));
+  pe::ModelProbeOptions o;
+  o.sentence = a.get("sentence", "");
+  o.compare = a.get("compare", "");
+  o.layer = static_cast<int>(parse_int("layer", a.get("layer", "0"), 0, 15));
+  o.shift = static_cast<int>(parse_int("shift", a.get("shift", "16"), 0, 1 << 20));
+  const pe::ProbeResult r = pe::run_model_probe(*ck.model, ck.vocab, o);
+  pe::ProbeOptions po;
+  po.dim = ck.model->config().dim;
+  po.heads = ck.model->config().heads;
+  po.seed = ck.model->config().seed;
+  po.causal = true;
+  po.shift = o.shift;
+  std::ostringstream buf;
+  if (a.has("json")) {
+    pe::JsonWriter w(buf);
+    pe::write_probe_json(w, po, r);
+    buf << "\n";
+  } else {
+    const auto& s = r.schemes[0];
+    buf << "trained " << s.scheme << " model, layer " << o.layer << ": sentence_distance " << s.sentence_distance
+        << ", shift_logit_change " << s.shift_logit_change << "\n";
+  }
+  std::cout << buf.str();
+  return 0;
+}
+
 int cmd_probe(const Args& a) {
+  if (a.has("model")) return cmd_probe_model(a);
+  pe::require(!a.has("layer"), "--layer needs --model");
   pe::ProbeOptions o;
   pe::require(a.has("sentence"), "probe needs --sentence TEXT");
   pe::require(a.positional.empty(), "probe takes no positional argument '" +
@@ -222,8 +454,20 @@ int main(int argc, char** argv) {
     if (cmd == "table") return cmd_table(parse_args(argc, argv, {"json"}, {"len", "dim", "heads", "set"}));
     if (cmd == "probe")
       return cmd_probe(parse_args(argc, argv, {"json", "causal", "no-weights"},
-                                  {"sentence", "compare", "scheme", "dim", "heads", "seed", "shift", "set"}));
-    throw pe::Error("unknown command '" + cmd + "' (schemes, table, probe)");
+                                  {"sentence", "compare", "scheme", "dim", "heads", "seed", "shift", "set", "model",
+                                   "layer"}));
+    if (cmd == "train") {
+      auto valued = kTrainValued;
+      valued.insert(valued.end(), {"scheme", "save"});
+      return cmd_train(parse_args(argc, argv, {"json"}, valued));
+    }
+    if (cmd == "lab") {
+      auto valued = kTrainValued;
+      valued.insert(valued.end(), {"schemes", "seeds"});
+      return cmd_lab(parse_args(argc, argv, {"json"}, valued));
+    }
+    if (cmd == "loss") return cmd_loss(parse_args(argc, argv, {"json"}, {"model", "batch", "grads"}));
+    throw pe::Error("unknown command '" + cmd + "' (schemes, table, probe, train, lab, loss)");
   } catch (const pe::Error& e) {
     std::cerr << "pe-cli: " << e.what() << "\n";
     return 2;

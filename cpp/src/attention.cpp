@@ -9,6 +9,7 @@
 #include "pe/kernels.hpp"
 #include "pe/limits.hpp"
 #include "pe/rng.hpp"
+#include "pe/train_kernels.hpp"
 
 namespace pe {
 
@@ -106,11 +107,12 @@ void attention_inputs(Scheme& scheme, const LayerShape& shape, const float* embe
   c.has_weights = false;
   c.pos.assign(pos, pos + shape.n);
   scheme.prepare(shape);
+  scheme.ensure_params(shape);
   c.x.assign(embeddings, embeddings + sz(shape.n) * sz(shape.d));
   scheme.encode_input(c.x.data(), shape.n, shape.d, c.pos.data());
 }
 
-void attention_project(const Scheme& scheme, const LayerWeights& w, AttentionCache& c) {
+void attention_project(const Scheme& scheme, LayerWeightsView w, AttentionCache& c) {
   const int n = c.shape.n, d = c.shape.d, H = c.shape.heads, dh = c.shape.dh();
   require(w.d == d, "layer weights are for dim " + std::to_string(w.d) + ", not " + std::to_string(d));
   const std::size_t per_head = sz(n) * sz(dh);
@@ -120,9 +122,9 @@ void attention_project(const Scheme& scheme, const LayerWeights& w, AttentionCac
   for (int h = 0; h < H; ++h) {
     // Head h uses rows [h dh, (h+1) dh) of each W: q_h (n, dh) = x (n, d) . W_h (dh, d)^T.
     const std::size_t wrow = sz(h) * sz(dh) * sz(d);
-    matmul_abt(c.q.data() + h * per_head, dh, c.x.data(), d, w.wq.data() + wrow, d, n, dh, d, 1.0f, false);
-    matmul_abt(c.k.data() + h * per_head, dh, c.x.data(), d, w.wk.data() + wrow, d, n, dh, d, 1.0f, false);
-    matmul_abt(c.v.data() + h * per_head, dh, c.x.data(), d, w.wv.data() + wrow, d, n, dh, d, 1.0f, false);
+    matmul_abt(c.q.data() + h * per_head, dh, c.x.data(), d, w.wq + wrow, d, n, dh, d, 1.0f, false);
+    matmul_abt(c.k.data() + h * per_head, dh, c.x.data(), d, w.wk + wrow, d, n, dh, d, 1.0f, false);
+    matmul_abt(c.v.data() + h * per_head, dh, c.x.data(), d, w.wv + wrow, d, n, dh, d, 1.0f, false);
   }
   scheme.encode_query_key(c.q.data(), c.k.data(), H, n, dh, c.pos.data());
 }
@@ -191,16 +193,16 @@ void attention_mix_streaming(const Scheme& scheme, AttentionCache& c, int block_
   }
 }
 
-void attention_output(const LayerWeights& w, AttentionCache& c) {
+void attention_output(LayerWeightsView w, AttentionCache& c) {
   const int n = c.shape.n, d = c.shape.d, H = c.shape.heads, dh = c.shape.dh();
   c.out.resize(sz(n) * sz(d));  // head 0 overwrites, the others accumulate
   // out (n, d) = sum_h head_out_h (n, dh) . Wo[:, h dh : (h+1) dh]^T
   for (int h = 0; h < H; ++h)
-    matmul_abt(c.out.data(), d, c.head_out.data() + sz(h) * sz(n) * sz(dh), dh, w.wo.data() + sz(h) * sz(dh), d,
+    matmul_abt(c.out.data(), d, c.head_out.data() + sz(h) * sz(n) * sz(dh), dh, w.wo + sz(h) * sz(dh), d,
                n, d, dh, 1.0f, h > 0);
 }
 
-void attention_forward(Scheme& scheme, const LayerWeights& w, const LayerShape& shape, const float* embeddings,
+void attention_forward(Scheme& scheme, LayerWeightsView w, const LayerShape& shape, const float* embeddings,
                        const int* pos, const AttentionOptions& options, AttentionCache& cache) {
   check_layer_shape(shape, options.keep_weights);
   attention_inputs(scheme, shape, embeddings, pos, cache);
@@ -208,6 +210,56 @@ void attention_forward(Scheme& scheme, const LayerWeights& w, const LayerShape& 
   if (options.keep_weights) attention_mix_full(scheme, cache);
   else attention_mix_streaming(scheme, cache, options.block_rows, options.block_cols);
   attention_output(w, cache);
+}
+
+void attention_backward(const Scheme& scheme, LayerWeightsView w, const AttentionCache& c, const float* dout,
+                        float* dx, LayerWeightGrads g, AttentionGradScratch& s) {
+  require(c.has_weights, "attention_backward needs the weights of a full-mode forward");
+  const int n = c.shape.n, d = c.shape.d, H = c.shape.heads, dh = c.shape.dh();
+  const std::size_t per_head = sz(n) * sz(dh), nn = sz(n) * sz(n);
+  s.dq.assign(sz(H) * per_head, 0.0f);
+  s.dk.assign(sz(H) * per_head, 0.0f);
+  s.dv.resize(sz(H) * per_head);
+  s.dhead.resize(sz(H) * per_head);
+  s.ds.resize(nn);
+  const float scale = scheme.logit_scale(dh);
+  const Block all{0, n, 0, n};
+  for (int h = 0; h < H; ++h) {
+    const float* p = c.weights.data() + sz(h) * nn;  // (n, n)
+    const float* ho = c.head_out.data() + sz(h) * per_head;
+    float* dho = s.dhead.data() + sz(h) * per_head;  // (n, dh)
+    float* dq = s.dq.data() + sz(h) * per_head;
+    float* dk = s.dk.data() + sz(h) * per_head;
+    float* dv = s.dv.data() + sz(h) * per_head;
+    // out = sum_h head_out_h Wo[:, h]^T: d head_out_h (n, dh) = dout (n, d) . Wo[:, h dh : (h+1) dh]
+    matmul_ab(dho, dh, dout, d, w.wo + sz(h) * sz(dh), d, n, dh, d, false);
+    if (g.dwo) matmul_atb(g.dwo + sz(h) * sz(dh), d, dout, d, ho, dh, d, dh, n, true);
+    // head_out = p v (+ value terms): dp (n, n) = dho v^T; dv = p^T dho
+    matmul_abt(s.ds.data(), n, dho, dh, c.v_head(h), dh, n, n, dh, 1.0f, false);
+    scheme.add_value_terms_backward(h, c.pos.data(), all, p, n, dho, dh, s.ds.data(), n);
+    matmul_atb(dv, dh, p, n, dho, dh, n, dh, n, false);
+    // p = softmax(logits): d logits, 0 where masked (p = 0)
+    softmax_rows_backward(s.ds.data(), n, p, n, s.ds.data(), n, n, n);
+    scheme.add_logit_bias_backward(h, head_view(c, h), c.pos.data(), c.shape.causal, all, s.ds.data(), n,
+                                   HeadGrad{dq, dk});
+    // logits = scale q k^T: dq += scale ds k, dk += scale ds^T q
+    for (auto& x : s.ds) x *= scale;
+    matmul_ab(dq, dh, s.ds.data(), n, c.k_head(h), dh, n, dh, n, true);
+    matmul_atb(dk, dh, s.ds.data(), n, c.q_head(h), dh, n, dh, n, true);
+  }
+  scheme.encode_query_key_backward(s.dq.data(), s.dk.data(), H, n, dh, c.pos.data());
+  for (int h = 0; h < H; ++h) {
+    // q_h = x Wq_h^T with Wq_h = rows [h dh, (h+1) dh): dx += dq_h Wq_h, dWq_h += dq_h^T x
+    const std::size_t wrow = sz(h) * sz(dh) * sz(d);
+    const float* grads[3] = {s.dq.data() + sz(h) * per_head, s.dk.data() + sz(h) * per_head,
+                             s.dv.data() + sz(h) * per_head};
+    const float* weights[3] = {w.wq, w.wk, w.wv};
+    float* wgrads[3] = {g.dwq, g.dwk, g.dwv};
+    for (int t = 0; t < 3; ++t) {
+      matmul_ab(dx, d, grads[t], dh, weights[t] + wrow, d, n, d, dh, true);
+      if (wgrads[t]) matmul_atb(wgrads[t] + wrow, d, grads[t], dh, c.x.data(), d, dh, d, n, true);
+    }
+  }
 }
 
 }  // namespace pe

@@ -11,27 +11,15 @@
 #include "pe/error.hpp"
 #include "pe/probe.hpp"
 #include "pe/registry.hpp"
+#include "wasm_common.hpp"
 
 using emscripten::val;
 
 namespace {
 
-template <class T>
-val typed_copy(const T* data, std::size_t n) {
-  return val(emscripten::typed_memory_view(n, data)).call<val>("slice");
-}
-
-val shape_array(const std::vector<std::size_t>& shape) {
-  val a = val::array();
-  for (std::size_t s : shape) a.call<void>("push", static_cast<double>(s));
-  return a;
-}
-
-val error_object(const std::string& message) {
-  val o = val::object();
-  o.set("error", message);
-  return o;
-}
+using pe::wasm::guarded;
+using pe::wasm::shape_array;
+using pe::wasm::typed_copy;
 
 pe::Settings settings_from(const val& obj) {
   pe::Settings s;
@@ -43,19 +31,6 @@ pe::Settings settings_from(const val& obj) {
     s[k] = val::global("String")(obj[k]).as<std::string>();
   }
   return s;
-}
-
-template <class F>
-val guarded(F&& f) {
-  try {
-    return f();
-  } catch (const pe::Error& e) {
-    return error_object(e.what());
-  } catch (const std::bad_alloc&) {
-    return error_object("out of memory");
-  } catch (const std::exception& e) {
-    return error_object(std::string("internal error: ") + e.what());
-  }
 }
 
 // JSON text of every scheme with its parameters (see describe.hpp).
@@ -113,33 +88,7 @@ val probe(val opts) {
         o.settings[name] = settings_from(opts["settings"][name]);
       }
     }
-    const pe::ProbeResult r = pe::run_probe(o);
-    val out = val::object();
-    val tokens = val::array(), tokens_compare = val::array();
-    for (const auto& t : r.tokens) tokens.call<void>("push", t);
-    for (const auto& t : r.tokens_compare) tokens_compare.call<void>("push", t);
-    out.set("tokens", tokens);
-    out.set("tokens_compare", tokens_compare);
-    val schemes = val::object();
-    for (const auto& s : r.schemes) {
-      val so = val::object();
-      so.set("sentence_distance", s.sentence_distance);
-      so.set("sentence_distance_raw", s.sentence_distance_raw);
-      so.set("token_distance", typed_copy(s.token_distance.data(), s.token_distance.size()));
-      so.set("shift_logit_change", s.shift_logit_change);
-      so.set("shift_logit_change_raw", s.shift_logit_change_raw);
-      if (o.weights) {
-        so.set("attention", typed_copy(s.attention.data(), s.attention.size()));
-        so.set("attention_shape",
-               shape_array(std::vector<std::size_t>(s.attention.shape().begin(), s.attention.shape().end())));
-        so.set("attention_compare", typed_copy(s.attention_compare.data(), s.attention_compare.size()));
-        so.set("attention_compare_shape", shape_array(std::vector<std::size_t>(
-                                              s.attention_compare.shape().begin(), s.attention_compare.shape().end())));
-      }
-      schemes.set(s.scheme, so);
-    }
-    out.set("schemes", schemes);
-    return out;
+    return pe::wasm::probe_result(pe::run_probe(o), o.weights);
   });
 }
 

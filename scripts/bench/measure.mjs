@@ -13,8 +13,12 @@
 //   3. timed: batches of k calls (k so a batch takes about 25 ms), at least 5 batches
 //      and 500 ms, at most 40 batches; a call slower than 1.5 s: 3 batches of 1 call.
 // The native benchmark (cpp/bench/bench_native.cpp) follows the same steps.
+//
+// Training steps (TRAIN_POLICY) take 10 ms to seconds each: every timed batch is one step
+// and at most 20 are timed, so a measurement at L = 256 costs a handful of steps.
 
 export const POLICY = { warmCalls: 2, warmMs: 200, batches: 5, timedMs: 500, maxBatches: 40, batchMs: 25, slowMs: 1500 };
+export const TRAIN_POLICY = { ...POLICY, maxBatches: 20, batchMs: 0 };
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -23,16 +27,16 @@ function median(xs) {
 }
 
 // sample(k) -> {wall: [ms per call], cpu: ms for the batch or null}. flops per call.
-export async function measure(sample, flops) {
+export async function measure(sample, flops, policy = POLICY) {
   const cold = await sample(1);
   const first = cold.cpu ?? cold.wall[0];
-  const slow = first > POLICY.slowMs;
+  const slow = first > policy.slowMs;
 
   let perCall = first;
   let warmCalls = 0;
   let warmMs = 0;
-  while (!slow && (warmCalls < POLICY.warmCalls || warmMs < POLICY.warmMs)) {
-    const k = Math.max(1, Math.round(POLICY.batchMs / Math.max(perCall, 1e-3)));
+  while (!slow && (warmCalls < policy.warmCalls || warmMs < policy.warmMs)) {
+    const k = Math.max(1, Math.round(policy.batchMs / Math.max(perCall, 1e-3)));
     const r = await sample(Math.min(k, 1000));
     warmCalls += r.wall.length;
     const spent = r.cpu ?? r.wall.reduce((a, b) => a + b, 0);
@@ -43,9 +47,9 @@ export async function measure(sample, flops) {
   const walls = [];
   const cpus = [];
   let spent = 0;
-  const batches = slow ? 3 : POLICY.batches;
-  const k = slow ? 1 : Math.min(1000, Math.max(1, Math.round(POLICY.batchMs / Math.max(perCall, 1e-3))));
-  while (cpus.length < batches || (!slow && spent < POLICY.timedMs && cpus.length < POLICY.maxBatches)) {
+  const batches = slow ? 3 : policy.batches;
+  const k = slow ? 1 : Math.min(1000, Math.max(1, Math.round(policy.batchMs / Math.max(perCall, 1e-3))));
+  while (cpus.length < batches || (!slow && spent < policy.timedMs && cpus.length < policy.maxBatches)) {
     const r = await sample(k);
     walls.push(...r.wall);
     const batch = r.cpu ?? r.wall.reduce((a, b) => a + b, 0);

@@ -1,6 +1,6 @@
 // window.bench for the Chromium page: loads modules and runs batches of calls of a target
 // (targets.mjs); run.mjs drives it and reads the main thread's CPU time around each batch.
-import { attentionTarget, peakTarget, tfjsTarget } from './targets.mjs';
+import { attentionTarget, peakTarget, tfjsTarget, tfjsTrainTarget, trainTarget } from './targets.mjs';
 
 const instances = new Map();  // id -> module instance
 const targets = new Map();    // id -> target
@@ -29,14 +29,21 @@ window.bench = {
     const tf = await tfReady;
     return { backend: tf.getBackend(), threads: tf.wasm.getThreadsCount(), simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') };
   },
+  // tfjs's gradient functions for training (tfjs_node.mjs bundles them; url of that file).
+  async loadTfjsGradients(url) {
+    await (tfReady ??= loadTfjs());
+    await import(url);
+  },
   async create(kind, instance, setup) {
     let t;
     if (kind === 'attention') t = attentionTarget(instances.get(instance), setup);
     else if (kind === 'peak') t = peakTarget(instances.get(instance), setup.chains);
+    else if (kind === 'train') t = trainTarget(instances.get(instance), setup);
+    else if (kind === 'tfjs-train') t = tfjsTrainTarget(await (tfReady ??= loadTfjs()), setup);
     else t = tfjsTarget(await (tfReady ??= loadTfjs()), setup);
     const id = nextId++;
     targets.set(id, t);
-    return { id, flops: t.flops };
+    return { id, flops: t.flops, tokens: t.tokens, parameters: t.parameters };
   },
   runCalls(id, k) {
     const t = targets.get(id);

@@ -1,11 +1,16 @@
 // `npm run bench` (after scripts/bench.sh has built everything): one sitting that times
 // the attention core (pe/bench_workload.hpp) through the SIMD and scalar WASM modules in
 // Node and in headless Chromium, the native build, the WASM SIMD multiply-add peak loop
-// and tfjs-backend-wasm; then streaming-mode memory at n = 2048 and 16384. Progress goes
-// to stderr; stdout gets the table and, with --json, one JSON object on its last line.
+// and tfjs-backend-wasm; then streaming-mode memory at n = 2048 and 16384. Then training:
+// tokens/s of full pe::Trainer steps (forward, backward, AdamW) of the default model at
+// L = 64 and 256, batch 16, in the same places, against the same model trained by tfjs
+// (train_tfjs.mjs), and the memory of training at L = 512. Progress goes to stderr;
+// stdout gets the tables and, with --json, one JSON object on its last line.
 //
 //   node scripts/bench/run.mjs [--json] [--ns 64,512,2048] [--no-chromium] [--no-memory]
+//                              [--no-train] [--train-lens 64,256]
 //   PE_BENCH_BUILD=build/h-bench-  use build/h-bench-{native,wasm-simd,wasm-scalar}
+//                                  (and build/h-bench-tfjs for tfjs's gradient bundle)
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,9 +19,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { measure, nodeSampler } from './measure.mjs';
-import { attentionTarget, peakTarget, tfjsTarget } from './targets.mjs';
+import { TRAIN_POLICY, measure, nodeSampler } from './measure.mjs';
+import { attentionTarget, peakTarget, tfjsTarget, tfjsTrainTarget, trainTarget } from './targets.mjs';
 import { printReport, toJson } from './report.mjs';
+import { bundleTfjsGradients, loadTfjsNode, loadTfjsTrainingNode, tfjsNodeInfo } from './tfjs_node.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -28,6 +34,12 @@ const HEAD_DIM = 64;
 const NS = optValue('--ns', '64,512,2048').split(',').map(Number);
 const MEMORY_NS = [2048, 16384];
 const WANTED_SCHEMES = ['rope', 'alibi'];
+// Training: the default model (model.hpp: 2 layers, dim 64, 4 heads) on the stories task
+// (vocab 129); steps only sets the length of the learning-rate schedule.
+const TRAIN = { scheme: 'rope', task: 'stories', batch: 16, steps: 1000, seed: 1 };
+const TRAIN_LENS = optValue('--train-lens', '64,256').split(',').map(Number);
+const TRAIN_MEMORY_LEN = 512;
+const TRAIN_MEMORY_STEPS = 2;
 const prefix = process.env.PE_BENCH_BUILD || 'build/';
 const dirs = {
   native: path.join(root, `${prefix}native`),
@@ -36,12 +48,13 @@ const dirs = {
 };
 const files = {
   native: path.join(dirs.native, 'pe_bench_native'),
-  simd: path.join(dirs.simd, 'pe_module_simd.mjs'),
-  scalar: path.join(dirs.scalar, 'pe_module_scalar.mjs'),
+  simd: path.join(dirs.simd, 'pe_bench_simd.mjs'),
+  scalar: path.join(dirs.scalar, 'pe_bench_scalar.mjs'),
   peak: path.join(dirs.simd, 'pe_peak_simd.mjs'),
 };
+const tfjsGradients = path.join(root, `${prefix}tfjs`, 'tfjs-gradients.mjs');  // written by tfjs_node.mjs
 for (const f of Object.values(files))
-  if (!fs.existsSync(f)) throw new Error(`${path.relative(root, f)} is missing: run scripts/build.sh --no-web`);
+  if (!fs.existsSync(f)) throw new Error(`${path.relative(root, f)} is missing: run scripts/build.sh --bench`);
 
 const progress = (msg) => process.stderr.write(`bench: ${msg}\n`);
 const require = createRequire(import.meta.url);
@@ -68,6 +81,7 @@ const result = {
   chromium: {},
   native: {},
   memory: {},
+  train: null,  // {meta, node: {simd, scalar, tfjs}, chromium: {...}, native, memory}
 };
 
 // ---------------------------------------------------------------- environments
@@ -76,43 +90,25 @@ const result = {
 async function nodeEnv() {
   const factories = {};
   for (const k of ['simd', 'scalar', 'peak']) factories[k] = (await import(pathToFileURL(files[k]).href)).default;
-  let tf = null;
   return {
     name: 'node',
     load: (kind) => factories[kind](),
     async create(kind, instance, setup) {
       if (kind === 'attention') return attentionTarget(instance, setup);
       if (kind === 'peak') return peakTarget(instance, setup.chains);
-      tf ??= await nodeTfjs();
-      return tfjsTarget(tf, setup);
+      if (kind === 'train') return trainTarget(instance, setup);
+      if (kind === 'tfjs-train') return tfjsTrainTarget(await loadTfjsTrainingNode(tfjsGradients), setup);
+      return tfjsTarget(await loadTfjsNode(), setup);
     },
     sampler: (t) => nodeSampler(t),
     checksum: (t) => t.checksum(),
     free: (t) => t.free(),
-    tfjsInfo: async () => {
-      tf ??= await nodeTfjs();
-      return {
-        backend: tf.getBackend(),
-        threads: require('@tensorflow/tfjs-backend-wasm').getThreadsCount(),
-        simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-      };
-    },
+    tfjsInfo: tfjsNodeInfo,
   };
 }
 
-async function nodeTfjs() {
-  // One CommonJS instance of tfjs-core for both packages (the backend requires it).
-  const tf = require('@tensorflow/tfjs-core');
-  const wasm = require('@tensorflow/tfjs-backend-wasm');
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  wasm.setWasmPaths(path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-  await tf.setBackend('wasm');
-  await tf.ready();
-  return tf;
-}
-
 // Chromium: a page on a local server; CPU time is the renderer main thread's ThreadTime.
-const SERVED = ['/scripts/bench/', '/node_modules/@tensorflow/', `/${prefix}`];
+const SERVED = ['/scripts/bench/', '/node_modules/@tensorflow/', `/${prefix}`];  // prefix covers the tfjs bundle
 
 async function chromiumEnv() {
   const server = await startStaticServer({ dir: root, allow: SERVED });
@@ -142,6 +138,7 @@ async function chromiumEnv() {
     checksum: (t) => page.evaluate((id) => window.bench.checksum(id), t.id),
     free: (t) => page.evaluate((id) => window.bench.free(id), t.id),
     tfjsInfo: () => page.evaluate(() => window.bench.tfjsInfo()),
+    loadTfjsGradients: () => page.evaluate((u) => window.bench.loadTfjsGradients(u), url(tfjsGradients)),
     close: async () => {
       await browser.close();
       await server.close();
@@ -192,6 +189,79 @@ async function measureEnv(env, out) {
   }
 }
 
+// Tokens/s of training steps: our trainer in both WASM builds, then tfjs (random ids
+// from the task's vocabulary).
+async function measureTrain(env, out, vocab) {
+  for (const build of ['simd', 'scalar']) {
+    out[build] = {};
+    const instance = await env.load(build);
+    for (const len of TRAIN_LENS) {
+      const t = await env.create('train', instance, { ...TRAIN, len });
+      out[build][len] = trainResult(await measure(env.sampler(t), t.tokens, TRAIN_POLICY), t.tokens, await env.checksum(t));
+      await env.free(t);
+      progress(`${env.name} train ${build} L=${len}: ${out[build][len].tokens_per_s.toFixed(0)} tokens/s (${out[build][len].steps} steps)`);
+    }
+  }
+  out.tfjs = {};
+  await env.loadTfjsGradients?.();
+  for (const len of TRAIN_LENS) {
+    const t = await env.create('tfjs-train', null, { len, batch: TRAIN.batch, vocab, seed: TRAIN.seed });
+    out.tfjs[len] = trainResult(await measure(env.sampler(t), t.tokens, TRAIN_POLICY), t.tokens, await env.checksum(t));
+    await env.free(t);
+    progress(`${env.name} train tfjs-wasm L=${len}: ${out.tfjs[len].tokens_per_s.toFixed(0)} tokens/s (${out.tfjs[len].steps} steps)`);
+  }
+}
+
+// measure()'s result for a target of `tokens` per call.
+function trainResult(r, tokens, loss) {
+  return {
+    tokens_per_s: (tokens * 1000) / r.ms,
+    wall_tokens_per_s: (tokens * 1000) / r.wall_ms,
+    ms_per_step: r.ms,
+    wall_ms_per_step: r.wall_ms,
+    steps: r.calls,
+    first_ms: r.first_ms,
+    clock: r.clock,
+    loss,
+  };
+}
+
+async function runTrain(node) {
+  const started = Date.now();
+  const train = (result.train = { meta: { ...TRAIN, lens: TRAIN_LENS, policy: TRAIN_POLICY }, node: {}, chromium: {}, native: {}, memory: {} });
+  const probe = trainTarget(await node.load('simd'), { ...TRAIN, len: 64, batch: 1 });
+  train.meta.vocab = probe.vocab;
+  train.meta.parameters = probe.parameters;
+  probe.free();
+
+  progress('train: native');
+  const nat = runNative('train', '--scheme', TRAIN.scheme, '--task', TRAIN.task, '--lens', TRAIN_LENS.join(','), '--batch', String(TRAIN.batch));
+  for (const r of nat.train) train.native[r.len] = r;
+  progress('train: node');
+  await bundleTfjsGradients(tfjsGradients);
+  await measureTrain(node, train.node, train.meta.vocab);
+  train.meta.seconds_node = (Date.now() - started) / 1000;
+  return train;
+}
+
+async function runTrainMemory(node) {
+  const train = result.train;
+  progress(`train memory L=${TRAIN_MEMORY_LEN}: native`);
+  const m = runNative('train-memory', String(TRAIN_MEMORY_LEN), '--scheme', TRAIN.scheme, '--task', TRAIN.task,
+    '--batch', String(TRAIN.batch), '--steps', String(TRAIN_MEMORY_STEPS)).train_memory;
+  progress(`train memory L=${TRAIN_MEMORY_LEN}: wasm simd in Node (fresh module)`);
+  const t = trainTarget(await node.load('simd'), { ...TRAIN, len: TRAIN_MEMORY_LEN });
+  for (let i = 0; i < TRAIN_MEMORY_STEPS; ++i) t.call();
+  train.memory[TRAIN_MEMORY_LEN] = {
+    batch: TRAIN.batch,
+    steps: TRAIN_MEMORY_STEPS,
+    native_max_rss_bytes: m.max_rss_bytes,
+    parameter_bytes: m.parameter_bytes,
+    wasm_memory_bytes: t.memoryBytes(),
+  };
+  t.free();
+}
+
 function runNative(...args) {
   return JSON.parse(execFileSync(files.native, args, { encoding: 'utf8', maxBuffer: 1 << 24 }));
 }
@@ -212,6 +282,7 @@ async function main() {
 
   progress('node');
   await measureEnv(node, result.node);
+  const train = opt('--no-train') ? null : await runTrain(node);
 
   if (!opt('--no-chromium')) {
     progress('chromium');
@@ -219,9 +290,21 @@ async function main() {
     result.meta.chromium = chromium.version;
     try {
       await measureEnv(chromium, result.chromium);
+      if (train) {
+        const started = Date.now();
+        progress('train: chromium');
+        await measureTrain(chromium, train.chromium, train.meta.vocab);
+        train.meta.seconds_chromium = (Date.now() - started) / 1000;
+      }
     } finally {
       await chromium.close();
     }
+  }
+  if (train) {
+    const started = Date.now();
+    await runTrainMemory(node);
+    train.meta.seconds_memory = (Date.now() - started) / 1000;
+    train.meta.seconds = train.meta.seconds_node + (train.meta.seconds_chromium ?? 0) + train.meta.seconds_memory;
   }
 
   if (!opt('--no-memory')) {

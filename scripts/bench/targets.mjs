@@ -6,6 +6,10 @@
 //   attentionTarget(module, setup)  the C++ core through bench_bindings.cpp (pe module)
 //   peakTarget(peakModule, chains)  the multiply-add loop of cpp/bench/peak_madd.hpp
 //   tfjsTarget(tf, setup)           softmax(q k^T / sqrt(dh)) v with tfjs-backend-wasm
+//   trainTarget(module, setup)      one pe::Trainer::step (train_bindings.cpp) per call
+//   tfjsTrainTarget(tf, setup)      one step of the same model in tfjs (train_tfjs.mjs)
+// Training targets count `tokens` (batch * len) per call instead of FLOPs.
+import { createTfjsTrainer } from './train_tfjs.mjs';
 
 export const PEAK_ITERATIONS = 200000;  // one call: 200k steps (~1-2 ms when optimised)
 
@@ -73,5 +77,40 @@ export function tfjsTarget(tf, { n, heads = 8, headDim = 64 }) {
     flops: 4 * heads * n * n * headDim,
     checksum: () => sink,
     free: () => tf.dispose([q, k, v, scale]),
+  };
+}
+
+// setup: {scheme, task, len, batch, layers, dim, heads, steps, seed}: a trainer on the
+// task's own data; `steps` only sets the length of the learning-rate schedule.
+export function trainTarget(module, { scheme, task, len, batch, layers, dim, heads, steps = 1000, seed = 1 }) {
+  const created = unwrap(module.trainerCreate(JSON.stringify({ scheme, task, len, batch, layers, dim, heads, steps, seed })));
+  let loss = NaN;
+  return {
+    call: () => {
+      loss = unwrap(module.trainerStep(created.handle, 1)).losses[0];
+    },
+    tokens: batch * len,
+    flops: batch * len,
+    parameters: created.parameters,
+    vocab: created.vocab.length,
+    checksum: () => loss,  // the last step's loss
+    memoryBytes: () => module.HEAP8.buffer.byteLength,
+    free: () => module.modelFree(created.handle),
+  };
+}
+
+// setup: {len, batch, layers, dim, heads, vocab, seed}: random token ids.
+export function tfjsTrainTarget(tf, setup) {
+  const trainer = createTfjsTrainer(tf, setup);
+  let loss = NaN;
+  return {
+    call: () => {
+      loss = trainer.step();
+    },
+    tokens: trainer.tokens,
+    flops: trainer.tokens,
+    parameters: trainer.parameters,
+    checksum: () => loss,
+    free: () => trainer.free(),
   };
 }

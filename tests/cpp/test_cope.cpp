@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "golden.hpp"
+#include "param_testing.hpp"
 #include "pe/error.hpp"
 #include "pe/registry.hpp"
 
@@ -29,6 +30,7 @@ struct QK {
 std::unique_ptr<pe::Scheme> prepared(int npos, bool causal) {
   auto s = pe::make_scheme("cope", {{"npos", std::to_string(npos)}});
   s->prepare(pe::LayerShape{n, 2 * dh, 2, causal});
+  s->ensure_params(pe::LayerShape{n, 2 * dh, 2, causal});
   return s;
 }
 
@@ -121,6 +123,7 @@ TEST_CASE("cope divides the position logit by sqrt(dh) as RAM does by default; d
     auto divided = prepared(64, causal);
     auto plain = pe::make_scheme("cope", {{"npos", "64"}, {"divide", "false"}});
     plain->prepare(pe::LayerShape{n, 2 * dh, 2, causal});
+    plain->ensure_params(pe::LayerShape{n, 2 * dh, 2, causal});
     auto zd = full(*divided, qk.view(), causal);
     auto zp = full(*plain, qk.view(), causal);
     bool any = false;
@@ -130,4 +133,17 @@ TEST_CASE("cope divides the position logit by sqrt(dh) as RAM does by default; d
     }
     CHECK(any);
   }
+}
+
+TEST_CASE("cope pos_emb tensor: the table in float32") {
+  auto s = pe::make_scheme("cope", {{"npos", "5"}, {"seed", "6"}});
+  const pe::LayerShape shape{n, 2 * dh, 2, true};
+  REQUIRE(s->param_specs(shape).size() == 1);
+  CHECK(s->param_specs(shape)[0].name == "pos_emb");
+  const auto t = param_testing::init(*s, shape, 6);
+  const auto table = s->table(3, 2 * dh, 2);
+  const auto& e = table.find("pos_emb")->value;
+  REQUIRE(t[0].size() == 5u * dh);
+  for (int r = 0; r < 5; ++r)
+    for (int c = 0; c < dh; ++c) CHECK(t[0][r * dh + c] == static_cast<float>(e(r, c)));
 }

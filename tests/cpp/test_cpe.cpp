@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "golden.hpp"
+#include "param_testing.hpp"
 #include "pe/error.hpp"
 #include "pe/registry.hpp"
 
@@ -32,6 +33,7 @@ TEST_CASE("cpe kernel, bias and output match the recipe") {
   for (double w : k) CHECK(std::abs(w) <= 1.0 / std::sqrt(3.0));
 
   s->prepare(pe::LayerShape{6, 5, 1, false});
+  s->ensure_params(pe::LayerShape{6, 5, 1, false});
   auto x = example_input(6, 5);
   const std::vector<int> pos = {0, 1, 2, 3, 4, 5};
   s->encode_input(x.data(), 6, 5, pos.data());
@@ -45,6 +47,7 @@ TEST_CASE("cpe: zero padding marks the edges; elsewhere identical tokens stay id
   auto k = s->table(n, d, 1).find("kernel")->value;
   auto b = s->table(n, d, 1).find("conv_bias")->value;
   s->prepare(pe::LayerShape{n, d, 1, false});
+  s->ensure_params(pe::LayerShape{n, d, 1, false});
   std::vector<float> x(n * d, 1.0f);  // the same token everywhere
   const std::vector<int> pos = {0, 1, 2, 3, 4, 5};
   s->encode_input(x.data(), n, d, pos.data());
@@ -59,6 +62,7 @@ TEST_CASE("cpe: zero padding marks the edges; elsewhere identical tokens stay id
 TEST_CASE("cpe ignores position values, reads neighbours from the input, not its own output") {
   auto s = pe::make_scheme("cpe");
   s->prepare(pe::LayerShape{5, 3, 1, false});
+  s->ensure_params(pe::LayerShape{5, 3, 1, false});
   auto a = example_input(5, 3), b = a;
   const std::vector<int> pos = {0, 1, 2, 3, 4}, shifted = {100, 101, 102, 103, 104};
   s->encode_input(a.data(), 5, 3, pos.data());
@@ -83,4 +87,23 @@ TEST_CASE("cpe refuses bad input") {
   std::vector<float> x(2 * 5, 0.0f);
   const std::vector<int> pos = {0, 1};
   CHECK_THROWS_WITH(s->encode_input(x.data(), 2, 5, pos.data()), Catch::Contains("width 5 was not prepared"));
+}
+
+TEST_CASE("cpe kernel and bias tensors: the table's weights in float32") {
+  auto s = pe::make_scheme("cpe", {{"seed", "8"}});
+  const pe::LayerShape shape{4, 6, 2, false};
+  const auto specs = s->param_specs(shape);
+  REQUIRE(specs.size() == 2);
+  CHECK(specs[0].name == "kernel");
+  CHECK(specs[1].name == "bias");
+  const auto t = param_testing::init(*s, shape, 8);
+  const auto table = s->table(4, 6, 2);
+  const auto& k = table.find("kernel")->value;
+  const auto& b = table.find("conv_bias")->value;
+  REQUIRE(t[0].size() == 6u * 3);
+  REQUIRE(t[1].size() == 6u);
+  for (int c = 0; c < 6; ++c) {
+    for (int w = 0; w < 3; ++w) CHECK(t[0][c * 3 + w] == static_cast<float>(k(c, w)));
+    CHECK(t[1][c] == static_cast<float>(b(c)));
+  }
 }

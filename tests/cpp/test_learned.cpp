@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "golden.hpp"
+#include "param_testing.hpp"
 #include "pe/error.hpp"
 #include "pe/registry.hpp"
 
@@ -42,6 +43,7 @@ TEST_CASE("learned encode_input adds the rows of the positions given") {
   auto s = pe::make_scheme("learned", {{"max_len", "50"}});
   auto pe = s->table(50, 4, 1).find("pe")->value;
   s->prepare(pe::LayerShape{3, 4, 1, false});
+  s->ensure_params(pe::LayerShape{3, 4, 1, false});
   std::vector<float> x(3 * 4, 1.0f);
   const std::vector<int> pos = {7, 0, 49};
   s->encode_input(x.data(), 3, 4, pos.data());
@@ -62,4 +64,31 @@ TEST_CASE("learned refuses positions past max_len, never wraps") {
   CHECK_THROWS_WITH(pe::make_scheme("learned", {{"max_len", "0"}}), Catch::Contains("max_len=0 is out of range"));
   CHECK_THROWS_WITH(pe::make_scheme("learned", {{"std", "0"}}), Catch::Contains("std=0 is out of range"));
   CHECK_THROWS_WITH(pe::make_scheme("learned", {{"seed", "x"}}), Catch::Contains("seed='x' is not a number"));
+}
+
+TEST_CASE("learned wpe tensor: the table's rows in float32; encode_input reads the bound tensor") {
+  auto s = pe::make_scheme("learned", {{"max_len", "12"}, {"seed", "3"}});
+  const pe::LayerShape shape{4, 5, 1, false};
+  REQUIRE(s->param_specs(shape).size() == 1);
+  CHECK(s->param_specs(shape)[0].name == "wpe");
+  auto t = param_testing::init(*s, shape, 3);
+  REQUIRE(t[0].size() == 12u * 5);
+  const auto pe = s->table(12, 5, 1).find("pe")->value;
+  for (int p = 0; p < 12; ++p)
+    for (int c = 0; c < 5; ++c) CHECK(t[0][p * 5 + c] == static_cast<float>(pe(p, c)));
+  t[0][7 * 5 + 2] = 100.0f;  // as if trained
+  s->prepare(shape);
+  param_testing::bind(*s, t);
+  std::vector<float> x(4 * 5, 0.0f);
+  const std::vector<int> pos = {7, 0, 11, 7};
+  s->encode_input(x.data(), 4, 5, pos.data());
+  CHECK(x[0 * 5 + 2] == 100.0f);
+  CHECK(x[3 * 5 + 2] == 100.0f);
+  CHECK(x[2 * 5 + 4] == t[0][11 * 5 + 4]);
+  // Without storage the hook refuses instead of reading nothing.
+  auto unbound = pe::make_scheme("learned");
+  unbound->prepare(shape);
+  CHECK_THROWS_WITH(unbound->encode_input(x.data(), 4, 5, pos.data()), Catch::Contains("not bound"));
+  CHECK_THROWS_WITH(pe::make_scheme("learned", {{"max_len", "65536"}})->prepare(pe::LayerShape{4, 512, 1, false}),
+                    Catch::Contains("lower max_len"));
 }

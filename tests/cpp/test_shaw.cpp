@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "param_testing.hpp"
 #include "pe/error.hpp"
 #include "pe/registry.hpp"
 #include "pe/rng.hpp"
@@ -41,6 +42,7 @@ TEST_CASE("shaw logits get q_i . aK[clip(j - i)] / sqrt(dh), translation-invaria
   auto t = s->table(n, d, heads);
   const auto& aK = t.find("key_table")->value;
   s->prepare(pe::LayerShape{n, d, heads, false});
+  s->ensure_params(pe::LayerShape{n, d, heads, false});
   auto q = random_vec(n * dh, 11), key = random_vec(n * dh, 12);
   pe::HeadView hv{q.data(), key.data(), n, dh};
   std::vector<int> pos = {0, 1, 2, 3, 4, 5, 6}, shifted = {9, 10, 11, 12, 13, 14, 15};
@@ -66,6 +68,7 @@ TEST_CASE("shaw values get sum_j p_ij aV[clip(j - i)]") {
   REQUIRE(s->has_value_terms());
   const auto aV = s->table(n, d, heads).find("value_table")->value;
   s->prepare(pe::LayerShape{n, d, heads, false});
+  s->ensure_params(pe::LayerShape{n, d, heads, false});
   auto p = random_vec(n * n, 21);
   std::vector<int> pos = {2, 3, 4, 5, 6};
   // Rows 1..3, keys 2..4, into an accumulator that already holds something.
@@ -105,4 +108,22 @@ TEST_CASE("shaw refuses bad parameters and shapes") {
   auto s = pe::make_scheme("shaw");
   CHECK_THROWS_WITH(s->table(4, 10, 3), Catch::Contains("not divisible by heads 3"));
   CHECK_THROWS_WITH(s->prepare(pe::LayerShape{4, 10, 4, false}), Catch::Contains("not divisible"));
+}
+
+TEST_CASE("shaw key_table and value_table tensors: the tables in float32") {
+  auto s = pe::make_scheme("shaw", {{"max_relative", "3"}, {"seed", "4"}});
+  const pe::LayerShape shape{5, 12, 3, false};
+  const auto specs = s->param_specs(shape);
+  REQUIRE(specs.size() == 2);
+  CHECK(specs[0].name == "key_table");
+  CHECK(specs[1].name == "value_table");
+  const auto t = param_testing::init(*s, shape, 4);
+  const auto table = s->table(5, 12, 3);
+  const char* names[2] = {"key_table", "value_table"};
+  for (int which = 0; which < 2; ++which) {
+    const auto& want = table.find(names[which])->value;
+    REQUIRE(t[which].size() == 7u * 4);
+    for (int r = 0; r < 7; ++r)
+      for (int c = 0; c < 4; ++c) CHECK(t[which][r * 4 + c] == static_cast<float>(want(r, c)));
+  }
 }

@@ -8,6 +8,7 @@
 
 #include "bias_testing.hpp"
 #include "golden.hpp"
+#include "param_testing.hpp"
 #include "pe/error.hpp"
 #include "pe/registry.hpp"
 #include "pe/schemes/t5.hpp"
@@ -108,6 +109,7 @@ TEST_CASE("t5 hook matches the table, is translation-invariant, and does not sca
   const int n = 12;
   auto t = s->table(n, 8, 2);
   s->prepare(pe::LayerShape{n, 8, 2, false});
+  s->ensure_params(pe::LayerShape{n, 8, 2, false});
   std::vector<int> pos(n), shifted(n);
   for (int i = 0; i < n; ++i) { pos[i] = i; shifted[i] = i + 1000; }
   for (int h = 0; h < 2; ++h) {
@@ -128,4 +130,27 @@ TEST_CASE("t5 refuses parameters that cannot form buckets, naming the key") {
   CHECK_THROWS_WITH(pe::make_scheme("t5", {{"max_distance", "1.5"}}), Catch::Contains("max_distance=1.5"));
   CHECK_THROWS_WITH(pe::make_scheme("t5", {{"buckets", "8"}}), Catch::Contains("unknown parameter 'buckets'"));
   CHECK_THROWS_WITH(pe::make_scheme("t5")->table(3000, 8, 2), Catch::Contains("too large"));
+}
+
+TEST_CASE("t5 rel_bias tensor: the table's values in float32; the hook reads the bound tensor") {
+  auto s = pe::make_scheme("t5", {{"num_buckets", "8"}, {"max_distance", "6"}, {"seed", "2"}});
+  const pe::LayerShape shape{4, 8, 2, false};
+  REQUIRE(s->param_specs(shape).size() == 1);
+  CHECK(s->param_specs(shape)[0].name == "rel_bias");
+  auto t = param_testing::init(*s, shape, 2);
+  REQUIRE(t[0].size() == 8u * 2);
+  const auto values = s->table(4, 8, 2).find("relative_attention_bias")->value;
+  for (int b = 0; b < 8; ++b)
+    for (int h = 0; h < 2; ++h) CHECK(t[0][b * 2 + h] == static_cast<float>(values(b, h)));
+  for (std::size_t c = 0; c < t[0].size(); ++c) t[0][c] = static_cast<float>(c);  // as if trained
+  s->prepare(shape);
+  param_testing::bind(*s, t);
+  // Distances past the prepared n - 1 = 3 are bucketed on the fly, the same way.
+  const std::vector<int> spread = {0, 10, 50, 200};
+  for (int h = 0; h < 2; ++h) {
+    const auto a = hook_bias(*s, h, spread, false);
+    for (int i = 0; i < 4; ++i)
+      for (int j = 0; j < 4; ++j)
+        CHECK(a[i * 4 + j] == static_cast<float>(pe::t5_bucket(spread[j] - spread[i], true, 8, 6) * 2 + h));
+  }
 }

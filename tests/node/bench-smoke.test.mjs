@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { engines } from './engine-loader.mjs';
+import { benchModules } from './engine-loader.mjs';
 import { measure } from '../../scripts/bench/measure.mjs';
 import { attentionTarget } from '../../scripts/bench/targets.mjs';
 
-const simd = engines.simd.module;
-const scalar = engines.scalar.module;
+const simd = benchModules.simd;
+const scalar = benchModules.scalar;
 const setup = (scheme, n, streaming) => ({ scheme, n, heads: 2, headDim: 8, streaming, seed: 3 });
 const close = (a, b, rel) => Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
 

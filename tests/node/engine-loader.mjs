@@ -16,6 +16,15 @@ export const engines = {
   scalar: await loadEngine({ simd: false }),
 };
 
+// The bench modules (the page's module plus the bench entry points, built apart so the
+// page's module carries no bench code): build/wasm-{simd,scalar}/pe_bench_*.mjs.
+async function loadBench(variant) {
+  const file = path.join(root, `build/wasm-${variant}/pe_bench_${variant}.mjs`);
+  const { default: create } = await import(file);
+  return create();
+}
+export const benchModules = { simd: await loadBench('simd'), scalar: await loadBench('scalar') };
+
 // Runs the native CLI; returns {status, stdout, stderr}.
 export function cli(...args) {
   try {

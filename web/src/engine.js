@@ -10,6 +10,14 @@
 //     -> {tokens, tokens_compare, schemes: {name: {sentence_distance(_raw), token_distance,
 //         shift_logit_change(_raw), attention, attention_shape, attention_compare, ...}}}
 //     (the plain values are 0 below float32 resolution; *_raw as computed: probe.hpp)
+//   engine.trainer({scheme, settings, task, text, text_level, layers, dim, heads, len, batch,
+//                   steps, lr, warmup, weight_decay, clip, seed, eval_lens, eval_sequences})
+//     -> TrainedModel with .step(count) -> {losses, step, grad_norm, lr, tokens_per_second},
+//        .evaluate(len) -> {len, loss, accuracy, applicable, reason}, and the calls below
+//   engine.loadModel(bytes: Uint8Array) -> TrainedModel (a safetensors checkpoint)
+//   model.save() -> Uint8Array; model.probe({sentence, compare, layer, shift}) -> as probe();
+//   model.loss({tokens, targets}, grads) -> number; model.free()
+//   (C++: train.hpp, checkpoint.hpp, model_probe.hpp; options cross as JSON text)
 
 // (module (func (result v128) i32.const 0 i8x16.splat))
 const SIMD_PROBE = new Uint8Array([
@@ -48,6 +56,15 @@ export class Engine {
     return out;
   }
 
+  trainer(options) {
+    return new TrainedModel(this.module, unwrap(this.module.trainerCreate(JSON.stringify(options ?? {}))));
+  }
+
+  loadModel(bytes) {
+    if (!(bytes instanceof Uint8Array)) throw new Error('loadModel needs the file\'s bytes as a Uint8Array');
+    return new TrainedModel(this.module, unwrap(this.module.modelLoad(bytes)));
+  }
+
   probe(options) {
     const o = { ...options };
     if (o.settings) {
@@ -56,6 +73,41 @@ export class Engine {
       o.settings = s;
     }
     return unwrap(this.module.probe(o));
+  }
+}
+
+// A trainer or a loaded model inside the module, by handle.
+export class TrainedModel {
+  constructor(module, created) {
+    this.module = module;
+    this.handle = created.handle;
+    this.vocab = created.vocab;
+    this.config = JSON.parse(created.config);
+    this.task = created.task ?? this.config.task;
+  }
+
+  step(count = 1) {
+    return unwrap(this.module.trainerStep(this.handle, count | 0));
+  }
+
+  evaluate(len) {
+    return unwrap(this.module.trainerEvaluate(this.handle, len | 0));
+  }
+
+  save() {
+    return unwrap(this.module.modelSave(this.handle)).bytes;
+  }
+
+  probe(options) {
+    return unwrap(this.module.modelProbe(this.handle, JSON.stringify(options ?? {})));
+  }
+
+  loss(batch, grads = false) {
+    return unwrap(this.module.modelLoss(this.handle, JSON.stringify(batch ?? {}), Boolean(grads))).loss;
+  }
+
+  free() {
+    this.module.modelFree(this.handle);
   }
 }
 

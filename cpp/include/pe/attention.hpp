@@ -21,8 +21,8 @@
 // with n, not n^2; up to limits::max_stream_tokens tokens.
 //
 // Every stage is a function that reads and writes the AttentionCache, and every
-// intermediate a backward pass needs stays there (streaming keeps the per-row max and
-// sum so that the weights can be recomputed blockwise). The layer has no bias terms,
+// intermediate the backward pass needs stays there (attention_backward, full mode; the
+// model of model.hpp trains through it). The layer has no bias terms,
 // no layer norm and no residual: the probe looks at attention alone.
 //
 // Scales (chosen so that attention over a typical sentence is neither uniform nor
@@ -48,6 +48,23 @@ struct LayerWeights {
 };
 // Wq, Wk ~ N(0, 2/d); Wv, Wo ~ N(0, 1/d); each from its own stream seed_mix(seed, 1..4).
 LayerWeights make_layer_weights(int d, std::uint64_t seed);
+
+// The projections as the stages read them: owned by a LayerWeights (the probe) or views
+// into a model's parameter block. Each (d, d) as (out, in).
+struct LayerWeightsView {
+  int d = 0;
+  const float *wq = nullptr, *wk = nullptr, *wv = nullptr, *wo = nullptr;
+  LayerWeightsView() = default;
+  LayerWeightsView(int d_, const float* q, const float* k, const float* v, const float* o)
+      : d(d_), wq(q), wk(k), wv(v), wo(o) {}
+  LayerWeightsView(const LayerWeights& w)  // NOLINT: implicit, so the probe passes its own weights
+      : d(w.d), wq(w.wq.data()), wk(w.wk.data()), wv(w.wv.data()), wo(w.wo.data()) {}
+};
+
+// Gradients of the projections, each (d, d), accumulated.
+struct LayerWeightGrads {
+  float *dwq = nullptr, *dwk = nullptr, *dwv = nullptr, *dwo = nullptr;
+};
 
 // The embedding of one token text: out (d) ~ N(0, 1) from Rng(fnv1a64(text)). Depends
 // on the text alone (not on the seed), so it is the same on every machine and in WASM.
@@ -85,7 +102,7 @@ struct AttentionCache {
 void check_layer_shape(const LayerShape& shape, bool keep_weights);
 
 // The whole layer: prepare + every stage below. embeddings: (n, d); pos: (n).
-void attention_forward(Scheme& scheme, const LayerWeights& w, const LayerShape& shape, const float* embeddings,
+void attention_forward(Scheme& scheme, LayerWeightsView w, const LayerShape& shape, const float* embeddings,
                        const int* pos, const AttentionOptions& options, AttentionCache& cache);
 
 // The stages, in order (attention_forward calls them; the probe reuses the first two).
@@ -93,7 +110,7 @@ void attention_forward(Scheme& scheme, const LayerWeights& w, const LayerShape& 
 void attention_inputs(Scheme& scheme, const LayerShape& shape, const float* embeddings, const int* pos,
                       AttentionCache& cache);
 // q, k, v projections + encode_query_key.
-void attention_project(const Scheme& scheme, const LayerWeights& w, AttentionCache& cache);
+void attention_project(const Scheme& scheme, LayerWeightsView w, AttentionCache& cache);
 // Scaled, biased and masked logits of head h for one block: out (b.i1 - b.i0, ld).
 void attention_logits_block(const Scheme& scheme, const AttentionCache& cache, int h, Block b, float* out,
                             int ld);
@@ -101,6 +118,20 @@ void attention_logits_block(const Scheme& scheme, const AttentionCache& cache, i
 void attention_mix_full(const Scheme& scheme, AttentionCache& cache);
 void attention_mix_streaming(const Scheme& scheme, AttentionCache& cache, int block_rows, int block_cols);
 // out = concat(head_out) Wo^T.
-void attention_output(const LayerWeights& w, AttentionCache& cache);
+void attention_output(LayerWeightsView w, AttentionCache& cache);
+
+// ---- backward (full mode: the weights must be in the cache) -------------------------
+// Buffers of one backward pass, reused across calls.
+struct AttentionGradScratch {
+  std::vector<float> dq, dk, dv, dhead;  // (heads, n, dh)
+  std::vector<float> ds;                 // (n, n) gradient of one head's weights, then logits
+};
+// The backward of attention_project .. attention_output for the layer in cache (causal
+// or not, every scheme's hooks through their *_backward twins). dout: (n, d) gradient of
+// cache.out. Accumulates the gradient of cache.x into dx (n, d), the projections'
+// gradients into g, and the scheme's tensor gradients into the scheme's bound grads.
+// (encode_input is not undone here: the caller owns where x came from.)
+void attention_backward(const Scheme& scheme, LayerWeightsView w, const AttentionCache& cache, const float* dout,
+                        float* dx, LayerWeightGrads g, AttentionGradScratch& scratch);
 
 }  // namespace pe

@@ -40,6 +40,24 @@ class JsonWriter {
 
 std::string json_escape(const std::string& s);
 
+// A parsed JSON document (RFC 8259, strict: no comments, no trailing commas, no NaN;
+// nesting at most 64 deep). Objects keep their members in order; a duplicate key is an
+// error. Numbers are doubles.
+struct JsonValue {
+  enum class Type { null, boolean, number, string, array, object };
+  Type type = Type::null;
+  bool boolean = false;
+  double number = 0;
+  std::string string;
+  std::vector<JsonValue> items;                              // array
+  std::vector<std::pair<std::string, JsonValue>> members;    // object
+
+  const JsonValue* get(const std::string& key) const;  // object member or null
+  bool is(Type t) const { return type == t; }
+};
+// Throws pe::Error "<what>: invalid JSON at byte N: <reason>".
+JsonValue json_parse(const std::string& text, const std::string& what = "JSON");
+
 // The table's entries as one JSON object {"name": nested array or number, ...}.
 void write_table_json(JsonWriter& w, const Table& t);
 

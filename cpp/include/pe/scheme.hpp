@@ -7,10 +7,23 @@
 //          --add_logit_bias--> (+ causal mask) -> softmax -> p
 //          -> p.v --add_value_terms--> per-head output -> Wo
 //
-// Hooks are pure functions of their arguments and the scheme's prepared state, so a
-// backward pass can be added as a matching set of *_backward hooks later.
+// Hooks are pure functions of their arguments, the scheme's prepared constants and its
+// bound parameter tensors. Each forward hook has a *_backward twin (the training core,
+// model.hpp): it receives the gradient of the hook's output, turns it into the gradient
+// of the hook's input in place, and accumulates (+=) the gradients of the scheme's own
+// tensors. The defaults pass gradients through unchanged, which is right only for the
+// default (identity) forward hooks: a scheme that overrides a forward hook overrides
+// its backward too, and the gradient check over every registered scheme
+// (tests/cpp/test_model.cpp) fails when it does not.
+//
+// Trainable tensors (learned's table, T5's bias, Shaw's aK/aV, CoPE's position table,
+// CPE's kernel) are declared by param_specs(), filled with their seeded initial values
+// by init_params(), and live outside the scheme: in the model's parameter block while
+// training, or in storage the scheme owns (ensure_params) for the one-layer probe.
+// prepare() only checks the shape and derives constants.
 #pragma once
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -62,6 +75,30 @@ struct Block {
   int i0 = 0, i1 = 0, j0 = 0, j1 = 0;
 };
 
+// One trainable tensor of a scheme. Saved in checkpoints as pos.<name> (scope input:
+// used by encode_input, once per model) or layers.{l}.pos.<name> (scope layer).
+enum class ParamScope { input, layer };
+struct ParamTensorSpec {
+  std::string name;        // "wpe", "rel_bias", "key_table", ...
+  std::vector<int> shape;  // row-major, e.g. {num_buckets, heads}
+  ParamScope scope = ParamScope::layer;
+  bool decay = false;      // AdamW weight decay applies (tables and kernels: false)
+};
+
+// Storage bound to a scheme: one value and one gradient pointer per declared tensor,
+// in param_specs() order. A pointer may be null for a tensor of the other scope (never
+// read then), and grad pointers are null when no gradient is wanted.
+struct ParamViews {
+  std::vector<float*> value;
+  std::vector<float*> grad;
+};
+
+// Gradients of one head's queries and keys, for biases computed from content.
+struct HeadGrad {
+  float* dq = nullptr;  // (n, dh), accumulated
+  float* dk = nullptr;  // (n, dh), accumulated
+};
+
 class Scheme {
  public:
   explicit Scheme(Params p) : params_(std::move(p)) {}
@@ -107,10 +144,71 @@ class Scheme {
   }
   virtual bool has_value_terms() const { return false; }
 
+  // ---- trainable tensors --------------------------------------------------------
+  // The tensors of a layer of this shape (none by default).
+  virtual std::vector<ParamTensorSpec> param_specs(const LayerShape& shape) const {
+    (void)shape;
+    return {};
+  }
+  // Seeded initial values: values[t] holds param_specs(shape)[t] (null: leave alone).
+  // The probe passes the scheme's own `seed` setting; the model passes its own mix of
+  // the model seed and the layer.
+  virtual void init_params(const LayerShape& shape, std::uint64_t seed, const std::vector<float*>& values) const {
+    (void)shape; (void)seed; (void)values;
+  }
+  // Attaches storage owned elsewhere (the model's parameter block).
+  void bind_params(ParamViews views) {
+    views_ = std::move(views);
+    owns_params_ = false;
+    bound_ = true;
+  }
+  // For use without a model (the probe's one layer): unless bound with bind_params,
+  // allocate storage for `shape`, fill it with init_params(seed) where seed is the
+  // scheme's own `seed` setting (0 when it has none), and bind it; kept while the
+  // shapes agree. attention_inputs() calls it after prepare().
+  void ensure_params(const LayerShape& shape);
+  const ParamViews& param_views() const { return views_; }
+
+  // ---- backward twins (see the top of this file) ------------------------------------
+  // encode_input. x_in: (n, d) the input encode_input received; dx: (n, d) gradient of
+  // its output on entry, of its input on return.
+  virtual void encode_input_backward(const float* x_in, float* dx, int n, int d, const int* pos) const {
+    (void)x_in; (void)dx; (void)n; (void)d; (void)pos;
+  }
+  // encode_query_key. dq, dk: (heads, n, dh), gradients of the encoded q, k on entry,
+  // of the raw ones on return.
+  virtual void encode_query_key_backward(float* dq, float* dk, int heads, int n, int dh, const int* pos) const {
+    (void)dq; (void)dk; (void)heads; (void)n; (void)dh; (void)pos;
+  }
+  // add_logit_bias. dlogits (b.i1 - b.i0, ld): gradient of the block's biased logits
+  // (0 where masked). Accumulates the scheme's tensor gradients and, for biases that read
+  // q or k, their gradients into hg (the same rows and columns as hv).
+  virtual void add_logit_bias_backward(int h, const HeadView& hv, const int* pos, bool causal, Block b,
+                                       const float* dlogits, int ld, HeadGrad hg) const {
+    (void)h; (void)hv; (void)pos; (void)causal; (void)b; (void)dlogits; (void)ld; (void)hg;
+  }
+  // add_value_terms. p as in the forward; dacc (b.i1 - b.i0, dh): gradient of the head
+  // output rows. Adds the gradient of p into dp (b.i1 - b.i0, ld_dp) and accumulates the
+  // scheme's tensor gradients.
+  virtual void add_value_terms_backward(int h, const int* pos, Block b, const float* p, int ld_p, const float* dacc,
+                                        int dh, float* dp, int ld_dp) const {
+    (void)h; (void)pos; (void)b; (void)p; (void)ld_p; (void)dacc; (void)dh; (void)dp; (void)ld_dp;
+  }
+
   const Params& params() const { return params_; }
 
  protected:
+  // Bound tensor t (value / gradient); value throws pe::Error when nothing is bound.
+  float* param_value(std::size_t t) const;
+  float* param_grad(std::size_t t) const;  // null when no gradient is wanted
+
   Params params_;
+
+ private:
+  ParamViews views_;
+  bool bound_ = false, owns_params_ = false;
+  std::vector<std::vector<int>> owned_shapes_;
+  std::vector<std::vector<float>> owned_;
 };
 
 }  // namespace pe

@@ -54,7 +54,7 @@ Table AlibiScheme::table(int n, int d, int heads) const {
     slopes(h) = m[h];
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j)
-        bias(h, i, j) = (causal_param() && j > i) ? masked : 0.0 - m[h] * std::abs(i - j);  // 0.0 - x: no -0 in the JSON
+        bias(h, i, j) = (causal_ && j > i) ? masked : 0.0 - m[h] * std::abs(i - j);  // 0.0 - x: no -0 in the JSON
     for (int r = 0; r < n; ++r) profile(h, r) = 0.0 - m[h] * r;
   }
   Table t;
@@ -65,7 +65,7 @@ Table AlibiScheme::table(int n, int d, int heads) const {
 }
 
 void AlibiScheme::prepare(const LayerShape& shape) {
-  require(!causal_param() || shape.causal,
+  require(!causal_ || shape.causal,
           "alibi: causal=true defines no bias for keys after the query; use a causal mask or causal=false");
   slopes_ = alibi_slopes(shape.heads);
 }
@@ -79,6 +79,12 @@ void AlibiScheme::add_logit_bias(int h, const HeadView& hv, const int* pos, bool
     const int j_end = causal ? std::min(b.j1, i + 1) : b.j1;
     for (int j = b.j0; j < j_end; ++j) row[j - b.j0] += static_cast<float>(-m * std::abs(pos[j] - pos[i]));
   }
+}
+
+void AlibiScheme::add_logit_bias_backward(int h, const HeadView& hv, const int* pos, bool causal, Block b,
+                                          const float* dlogits, int ld, HeadGrad hg) const {
+  // -m_h |pos_j - pos_i| is a constant: no tensor to accumulate, no q or k gradient.
+  (void)h; (void)hv; (void)pos; (void)causal; (void)b; (void)dlogits; (void)ld; (void)hg;
 }
 
 }  // namespace pe

@@ -32,4 +32,8 @@ void BinaryScheme::encode_input(float* x, int n, int d, const int* pos) const {
     for (int k = 0; k < d; ++k) x[static_cast<std::size_t>(i) * d + k] += static_cast<float>(binary_bit(pos[i], k));
 }
 
+void BinaryScheme::encode_input_backward(const float* x_in, float* dx, int n, int d, const int* pos) const {
+  (void)x_in; (void)dx; (void)n; (void)d; (void)pos;  // x' = x + bits(p): dx passes through
+}
+
 }  // namespace pe

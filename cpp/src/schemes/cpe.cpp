@@ -14,9 +14,9 @@ namespace {
 constexpr std::uint64_t kConvStream = 0xc9e0;  // CPE kernel and bias
 }
 
-void CpeScheme::make_weights(int d, std::vector<double>& kernel, std::vector<double>& bias) const {
+void CpeScheme::make_weights(std::uint64_t seed, int d, std::vector<double>& kernel, std::vector<double>& bias) {
   const double bound = 1.0 / std::sqrt(3.0);  // 1/sqrt(fan_in)
-  const std::uint64_t base = seed_mix(static_cast<std::uint64_t>(params_.number("seed")), kConvStream);
+  const std::uint64_t base = seed_mix(seed, kConvStream);
   kernel.assign(static_cast<std::size_t>(d) * 3, 0.0);
   bias.assign(static_cast<std::size_t>(d), 0.0);
   for (int c = 0; c < d; ++c) {
@@ -29,7 +29,7 @@ void CpeScheme::make_weights(int d, std::vector<double>& kernel, std::vector<dou
 Table CpeScheme::table(int n, int d, int heads) const {
   check_table_shape("cpe", n, d, heads);
   std::vector<double> kernel, bias;
-  make_weights(d, kernel, bias);
+  make_weights(seed_, d, kernel, bias);
   const auto D = static_cast<std::size_t>(d);
   xt::xarray<double> k = xt::zeros<double>({D, std::size_t{3}});
   xt::xarray<double> b = xt::zeros<double>({D});
@@ -52,22 +52,70 @@ Table CpeScheme::table(int n, int d, int heads) const {
 
 void CpeScheme::prepare(const LayerShape& shape) {
   require(shape.d >= 1, "cpe: width " + std::to_string(shape.d) + " must be positive");
-  make_weights(shape.d, kernel_, bias_);
+  d_ = shape.d;
+}
+
+std::vector<ParamTensorSpec> CpeScheme::param_specs(const LayerShape& shape) const {
+  return {{"kernel", {shape.d, 3}, ParamScope::input, false}, {"bias", {shape.d}, ParamScope::input, false}};
+}
+
+void CpeScheme::init_params(const LayerShape& shape, std::uint64_t seed, const std::vector<float*>& values) const {
+  std::vector<double> kernel, bias;
+  make_weights(seed, shape.d, kernel, bias);
+  const std::vector<double>* tables[2] = {&kernel, &bias};
+  for (std::size_t t = 0; t < 2 && t < values.size(); ++t) {
+    if (values[t] == nullptr) continue;
+    for (std::size_t c = 0; c < tables[t]->size(); ++c) values[t][c] = static_cast<float>((*tables[t])[c]);
+  }
 }
 
 void CpeScheme::encode_input(float* x, int n, int d, const int* pos) const {
   (void)pos;
-  require(static_cast<std::size_t>(d) * 3 == kernel_.size(),
-          "cpe: width " + std::to_string(d) + " was not prepared");
+  require(d == d_, "cpe: width " + std::to_string(d) + " was not prepared");
+  const float* kernel = param_value(0);  // (d, 3)
+  const float* bias = param_value(1);    // (d)
   const std::vector<float> in(x, x + static_cast<std::size_t>(n) * d);  // the conv reads the input, not x'
   for (int i = 0; i < n; ++i)
     for (int c = 0; c < d; ++c) {
-      const double* w = kernel_.data() + static_cast<std::size_t>(c) * 3;
-      double y = bias_[c] + w[1] * in[static_cast<std::size_t>(i) * d + c];
-      if (i > 0) y += w[0] * in[static_cast<std::size_t>(i - 1) * d + c];  // zero padding at i = 0
-      if (i + 1 < n) y += w[2] * in[static_cast<std::size_t>(i + 1) * d + c];  // and at i = n - 1
+      const float* w = kernel + static_cast<std::size_t>(c) * 3;
+      double y = static_cast<double>(bias[c]) + static_cast<double>(w[1]) * in[static_cast<std::size_t>(i) * d + c];
+      if (i > 0) y += static_cast<double>(w[0]) * in[static_cast<std::size_t>(i - 1) * d + c];  // zero padding at i = 0
+      if (i + 1 < n) y += static_cast<double>(w[2]) * in[static_cast<std::size_t>(i + 1) * d + c];  // and at i = n - 1
       x[static_cast<std::size_t>(i) * d + c] += static_cast<float>(y);
     }
+}
+
+void CpeScheme::encode_input_backward(const float* x_in, float* dx, int n, int d, const int* pos) const {
+  (void)pos;
+  require(d == d_, "cpe: width " + std::to_string(d) + " was not prepared");
+  const float* kernel = param_value(0);  // (d, 3)
+  float* dkernel = param_grad(0);        // (d, 3) or null
+  float* dbias = param_grad(1);          // (d) or null
+  const std::vector<float> g(dx, dx + static_cast<std::size_t>(n) * d);  // dx' (n, d)
+  auto at = [d](int i, int c) { return static_cast<std::size_t>(i) * d + c; };
+  for (int c = 0; c < d; ++c) {
+    const float* w = kernel + static_cast<std::size_t>(c) * 3;
+    double dw0 = 0, dw1 = 0, dw2 = 0, db = 0;
+    for (int i = 0; i < n; ++i) {
+      const double gi = g[at(i, c)];
+      // Token i feeds out[i] (residual and w1), out[i+1] through w0 and out[i-1] through w2.
+      double v = gi * (1.0 + w[1]);
+      if (i + 1 < n) v += static_cast<double>(g[at(i + 1, c)]) * w[0];
+      if (i > 0) v += static_cast<double>(g[at(i - 1, c)]) * w[2];
+      dx[at(i, c)] = static_cast<float>(v);
+      db += gi;
+      dw1 += gi * x_in[at(i, c)];
+      if (i > 0) dw0 += gi * x_in[at(i - 1, c)];
+      if (i + 1 < n) dw2 += gi * x_in[at(i + 1, c)];
+    }
+    if (dkernel != nullptr) {
+      float* dk = dkernel + static_cast<std::size_t>(c) * 3;
+      dk[0] += static_cast<float>(dw0);
+      dk[1] += static_cast<float>(dw1);
+      dk[2] += static_cast<float>(dw2);
+    }
+    if (dbias != nullptr) dbias[c] += static_cast<float>(db);
+  }
 }
 
 }  // namespace pe

@@ -24,11 +24,16 @@ void check_work(std::uint64_t heads, std::uint64_t n, std::uint64_t pairs, const
                                      std::to_string(fope_max_work) + " (use fewer positions, heads or a narrower head)");
 }
 
-FopeInit fope_init(const Params& p) {
-  return p.choice("init") == "eye_norm" ? FopeInit::eye_norm : FopeInit::eye_xavier_norm;
-}
-
 }  // namespace
+
+FopeScheme::FopeScheme(Params p)
+    : Scheme(std::move(p)),
+      theta_(params_.number("theta")),
+      sigma_(params_.number("sigma")),
+      train_len_(params_.integer("train_len")),
+      init_(params_.choice("init") == "eye_norm" ? FopeInit::eye_norm : FopeInit::eye_xavier_norm),
+      ignore_zero_(params_.flag("ignore_zero")),
+      seed_(static_cast<std::uint64_t>(params_.number("seed"))) {}
 
 const SchemeInfo& FopeScheme::static_info() {
   static const SchemeInfo info{
@@ -97,20 +102,31 @@ void fope_coefficients(std::uint64_t seed, int h, int in, int out, double noise_
   }
 }
 
-void fope_mix(double p, const std::vector<double>& freq, const std::vector<double>& cos_coef,
-              const std::vector<double>& sin_coef, int out, int pairs, double* fc, double* fs) {
-  const std::size_t in = freq.size(), o = static_cast<std::size_t>(out);
+void fope_mix_basis(const double* cs, const double* sn, int in, const double* cos_coef, const double* sin_coef,
+                    int out, int pairs, double* fc, double* fs) {
+  const std::size_t o = static_cast<std::size_t>(out);
   for (std::size_t k = 0; k < o; ++k) fc[k] = fs[k] = 0.0;
   for (std::size_t k = o; k < static_cast<std::size_t>(pairs); ++k) fc[k] = fs[k] = 1.0;  // the fork's pad value 1
-  for (std::size_t m = 0; m < in; ++m) {
-    const double c = std::cos(p * freq[m]), s = std::sin(p * freq[m]);
-    const double* cr = cos_coef.data() + m * o;
-    const double* sr = sin_coef.data() + m * o;
+  for (std::size_t m = 0; m < static_cast<std::size_t>(in); ++m) {
+    const double c = cs[m], s = sn[m];
+    const double* cr = cos_coef + m * o;
+    const double* sr = sin_coef + m * o;
     for (std::size_t k = 0; k < o; ++k) {
       fc[k] += c * cr[k];
       fs[k] += s * sr[k];
     }
   }
+}
+
+void fope_mix(double p, const std::vector<double>& freq, const std::vector<double>& cos_coef,
+              const std::vector<double>& sin_coef, int out, int pairs, double* fc, double* fs) {
+  std::vector<double> cs(freq.size()), sn(freq.size());
+  for (std::size_t m = 0; m < freq.size(); ++m) {
+    cs[m] = std::cos(p * freq[m]);
+    sn[m] = std::sin(p * freq[m]);
+  }
+  fope_mix_basis(cs.data(), sn.data(), static_cast<int>(freq.size()), cos_coef.data(), sin_coef.data(), out, pairs,
+                 fc, fs);
 }
 
 Table FopeScheme::table(int n, int d, int heads) const {
@@ -123,13 +139,12 @@ Table FopeScheme::table(int n, int d, int heads) const {
   require(static_cast<std::uint64_t>(heads) * pairs * pairs <= limits::max_table_cells,
           "fope: coefficient tables of " + std::to_string(heads) + " x " + std::to_string(pairs) + " x " +
               std::to_string(pairs) + " values are too large");
-  const bool ignore_zero = params_.flag("ignore_zero");
-  const auto inv = fope_inv_freq(dr, params_.number("theta"), params_.integer("train_len"));
-  const auto freq = fope_kept_freq(inv, ignore_zero);
-  const int in = static_cast<int>(freq.size()), out = fope_output_dim(dr, in, ignore_zero);
+  const auto inv = fope_inv_freq(dr, theta_, train_len_);
+  const auto freq = fope_kept_freq(inv, ignore_zero_);
+  const int in = static_cast<int>(freq.size()), out = fope_output_dim(dr, in, ignore_zero_);
   const std::size_t cells = static_cast<std::size_t>(in) * out;
-  const auto seed = static_cast<std::uint64_t>(params_.number("seed"));
-  const double noise_std = fope_noise_std(fope_init(params_), params_.number("sigma"), heads, in, out);
+  const auto seed = seed_;
+  const double noise_std = fope_noise_std(init_, sigma_, heads, in, out);
 
   const auto H = static_cast<std::size_t>(heads);
   xt::xarray<double> cos_all = xt::zeros<double>({H, static_cast<std::size_t>(in), static_cast<std::size_t>(out)});
@@ -158,7 +173,7 @@ Table FopeScheme::table(int n, int d, int heads) const {
   t.add("inv_freq", xt::adapt(inv, {inv.size()}));
   t.add("attention_factor", xt::xarray<double>(1.0));
   t.add("angles", rope_angles_table(n, inv));
-  t.add("floor_freq", xt::xarray<double>(2.0 * kPi / params_.integer("train_len")));
+  t.add("floor_freq", xt::xarray<double>(2.0 * kPi / train_len_));
   t.add("noise_std", xt::xarray<double>(noise_std));
   t.add("cos_coef", std::move(cos_all));
   t.add("sin_coef", std::move(sin_all));
@@ -173,18 +188,16 @@ void FopeScheme::prepare(const LayerShape& shape) {
   const int dr = shape.dh();
   const std::size_t pairs = static_cast<std::size_t>(dr / 2);
   check_work(shape.heads, std::max(shape.n, 1), pairs, "this layer");
-  const bool ignore_zero = params_.flag("ignore_zero");
-  freq_ = fope_kept_freq(fope_inv_freq(dr, params_.number("theta"), params_.integer("train_len")), ignore_zero);
+  freq_ = fope_kept_freq(fope_inv_freq(dr, theta_, train_len_), ignore_zero_);
   const int in = static_cast<int>(freq_.size());
-  out_ = fope_output_dim(dr, in, ignore_zero);
+  out_ = fope_output_dim(dr, in, ignore_zero_);
   const std::size_t cells = static_cast<std::size_t>(in) * out_;
-  const auto seed = static_cast<std::uint64_t>(params_.number("seed"));
-  const double noise_std = fope_noise_std(fope_init(params_), params_.number("sigma"), shape.heads, in, out_);
+  const double noise_std = fope_noise_std(init_, sigma_, shape.heads, in, out_);
   cos_coef_.assign(shape.heads * cells, 0.0);
   sin_coef_.assign(cos_coef_.size(), 0.0);
   std::vector<double> cc, sc;
   for (int h = 0; h < shape.heads; ++h) {
-    fope_coefficients(seed, h, in, out_, noise_std, cc, sc);
+    fope_coefficients(seed_, h, in, out_, noise_std, cc, sc);
     std::copy(cc.begin(), cc.end(), cos_coef_.begin() + h * cells);
     std::copy(sc.begin(), sc.end(), sin_coef_.begin() + h * cells);
   }
@@ -192,30 +205,48 @@ void FopeScheme::prepare(const LayerShape& shape) {
   prepared_heads_ = shape.heads;
 }
 
-void FopeScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const {
+void FopeScheme::apply(float* q, float* k, int heads, int n, int dh, const int* pos, float sign) const {
   require(dh == prepared_dh_ && heads <= prepared_heads_,
           "fope: encode_query_key for head width " + std::to_string(dh) + " and " + std::to_string(heads) +
               " heads was not prepared");
   const std::size_t pairs = static_cast<std::size_t>(dh / 2);
+  const int in = static_cast<int>(freq_.size());
   const std::size_t cells = freq_.size() * static_cast<std::size_t>(out_);
+  // (n, in) cos(p u_m) and sin(p u_m), shared by every head.
+  std::vector<double> basis_c(static_cast<std::size_t>(n) * freq_.size()), basis_s(basis_c.size());
+  for (int i = 0; i < n; ++i)
+    for (int m = 0; m < in; ++m) {
+      const double a = static_cast<double>(pos[i]) * freq_[m];
+      basis_c[static_cast<std::size_t>(i) * in + m] = std::cos(a);
+      basis_s[static_cast<std::size_t>(i) * in + m] = std::sin(a);
+    }
   // (heads, n, pairs) mixed cos/sin, shared by queries and keys.
   std::vector<float> fc_all(static_cast<std::size_t>(heads) * n * pairs), fs_all(fc_all.size());
-  std::vector<double> fc(pairs), fs(pairs), cc, sc;
+  std::vector<double> fc(pairs), fs(pairs);
   for (int h = 0; h < heads; ++h) {
-    cc.assign(cos_coef_.begin() + h * cells, cos_coef_.begin() + (h + 1) * cells);
-    sc.assign(sin_coef_.begin() + h * cells, sin_coef_.begin() + (h + 1) * cells);
+    const double* cc = cos_coef_.data() + h * cells;  // (in, out)
+    const double* sc = sin_coef_.data() + h * cells;
     for (int i = 0; i < n; ++i) {
-      fope_mix(pos[i], freq_, cc, sc, out_, dh / 2, fc.data(), fs.data());
+      const std::size_t b = static_cast<std::size_t>(i) * in;
+      fope_mix_basis(basis_c.data() + b, basis_s.data() + b, in, cc, sc, out_, dh / 2, fc.data(), fs.data());
       const std::size_t t = (static_cast<std::size_t>(h) * n + i) * pairs;
       for (std::size_t j = 0; j < pairs; ++j) {
         fc_all[t + j] = static_cast<float>(fc[j]);
-        fs_all[t + j] = static_cast<float>(fs[j]);
+        fs_all[t + j] = sign * static_cast<float>(fs[j]);
       }
     }
   }
   const std::size_t stride = static_cast<std::size_t>(n) * pairs;
   rope_rotate_rows(q, heads, n, dh, dh, fc_all.data(), fs_all.data(), stride, RopeLayout::half);
   rope_rotate_rows(k, heads, n, dh, dh, fc_all.data(), fs_all.data(), stride, RopeLayout::half);
+}
+
+void FopeScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const {
+  apply(q, k, heads, n, dh, pos, 1.0f);
+}
+
+void FopeScheme::encode_query_key_backward(float* dq, float* dk, int heads, int n, int dh, const int* pos) const {
+  apply(dq, dk, heads, n, dh, pos, -1.0f);  // the transpose: the same map with Fs negated
 }
 
 }  // namespace pe

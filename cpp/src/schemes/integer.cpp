@@ -28,4 +28,8 @@ void IntegerScheme::encode_input(float* x, int n, int d, const int* pos) const {
   }
 }
 
+void IntegerScheme::encode_input_backward(const float* x_in, float* dx, int n, int d, const int* pos) const {
+  (void)x_in; (void)dx; (void)n; (void)d; (void)pos;  // x' = x + p (or p / N): dx passes through
+}
+
 }  // namespace pe

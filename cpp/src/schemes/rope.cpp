@@ -221,7 +221,7 @@ xt::xarray<double> rope_angles_table(int n, const std::vector<double>& inv_freq)
 
 Table RopeScheme::table(int n, int d, int heads) const {
   check_table_shape("rope", n, d, heads);
-  const RopeConfig c = rope_config(params_);
+  const RopeConfig& c = config_;
   const int dr = rope_rotated_width("rope", d, c.partial);
   const RopeFreqs f = rope_frequencies(c, dr, n);
   const double af2 = f.attention_factor * f.attention_factor;
@@ -240,25 +240,25 @@ Table RopeScheme::table(int n, int d, int heads) const {
 }
 
 void RopeScheme::prepare(const LayerShape& shape) {
-  const RopeConfig c = rope_config(params_);
   require(shape.heads >= 1 && shape.d % shape.heads == 0,
           "rope: model width " + std::to_string(shape.d) + " is not a multiple of heads " + std::to_string(shape.heads));
-  prepared_dr_ = rope_rotated_width("rope", shape.dh(), c.partial);
-  freqs_ = rope_frequencies(c, prepared_dr_, shape.n);
+  prepared_dr_ = rope_rotated_width("rope", shape.dh(), config_.partial);
+  freqs_ = rope_frequencies(config_, prepared_dr_, shape.n);
+  // HF's dynamic_rope_update reads seq_len = max(position_ids) + 1, which is n only for
+  // positions 0..n-1: with seq_len = 0 the length-dependent scalings are computed per
+  // call from the positions actually encoded (dr/2 values, cheap).
+  length_dependent_ =
+      config_.seq_len == 0 && (config_.scaling == "dynamic" || config_.scaling == "longrope");
   prepared_dh_ = shape.dh();
 }
 
-void RopeScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const {
-  const RopeConfig c = rope_config(params_);
+void RopeScheme::rotate(float* q, float* k, int heads, int n, int dh, const int* pos, float sign) const {
+  const RopeConfig& c = config_;
   const int dr = prepared_dr_;
   RopeFreqs local;
   const RopeFreqs* f = &freqs_;
-  // HF's dynamic_rope_update reads seq_len = max(position_ids) + 1, which is n only for
-  // positions 0..n-1: with seq_len = 0 the length-dependent scalings are computed here,
-  // per call, from the positions actually encoded (dr/2 values, cheap).
-  const bool length_dependent = c.seq_len == 0 && (c.scaling == "dynamic" || c.scaling == "longrope");
   require(dh == prepared_dh_, "rope: encode_query_key for head width " + std::to_string(dh) + " was not prepared");
-  if (length_dependent) {
+  if (length_dependent_) {
     local = rope_frequencies(c, dr, rope_encoded_length(pos, n));
     f = &local;
   }
@@ -268,10 +268,18 @@ void RopeScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, 
     for (int j = 0; j < pairs; ++j) {
       const double a = static_cast<double>(pos[i]) * f->inv_freq[j];
       cs[static_cast<std::size_t>(i) * pairs + j] = static_cast<float>(f->attention_factor * std::cos(a));
-      sn[static_cast<std::size_t>(i) * pairs + j] = static_cast<float>(f->attention_factor * std::sin(a));
+      sn[static_cast<std::size_t>(i) * pairs + j] = sign * static_cast<float>(f->attention_factor * std::sin(a));
     }
   rope_rotate_rows(q, heads, n, dh, dr, cs.data(), sn.data(), 0, c.layout);
   rope_rotate_rows(k, heads, n, dh, dr, cs.data(), sn.data(), 0, c.layout);
+}
+
+void RopeScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const {
+  rotate(q, k, heads, n, dh, pos, 1.0f);
+}
+
+void RopeScheme::encode_query_key_backward(float* dq, float* dk, int heads, int n, int dh, const int* pos) const {
+  rotate(dq, dk, heads, n, dh, pos, -1.0f);  // the transpose of a rotation: rotate back
 }
 
 }  // namespace pe

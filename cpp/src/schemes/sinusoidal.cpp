@@ -5,6 +5,7 @@
 #include <xtensor/xadapt.hpp>
 #include <xtensor/xbuilder.hpp>
 
+#include "pe/error.hpp"
 #include "pe/table_checks.hpp"
 
 namespace pe {
@@ -41,9 +42,9 @@ void sinusoidal_row(int p, int d, const std::vector<double>& inv_freq, bool conc
 
 Table SinusoidalScheme::table(int n, int d, int heads) const {
   check_table_shape("sinusoidal", n, d, heads);
-  const auto inv = sinusoidal_inv_freq(d, params_.number("base"), concat());
+  const auto inv = sinusoidal_inv_freq(d, base_, concat_);
   xt::xarray<double> pe = xt::zeros<double>({static_cast<std::size_t>(n), static_cast<std::size_t>(d)});
-  for (int p = 0; p < n; ++p) sinusoidal_row(p, d, inv, concat(), pe.data() + static_cast<std::size_t>(p) * d);
+  for (int p = 0; p < n; ++p) sinusoidal_row(p, d, inv, concat_, pe.data() + static_cast<std::size_t>(p) * d);
   xt::xarray<double> inv_arr = xt::adapt(inv, {inv.size()});
   xt::xarray<double> profile = pe_dot_profile(pe);
   Table t;
@@ -54,15 +55,22 @@ Table SinusoidalScheme::table(int n, int d, int heads) const {
 }
 
 void SinusoidalScheme::prepare(const LayerShape& shape) {
-  inv_freq_ = sinusoidal_inv_freq(shape.d, params_.number("base"), concat());
+  require(shape.d >= 1, "sinusoidal: width " + std::to_string(shape.d) + " must be positive");
+  inv_freq_ = sinusoidal_inv_freq(shape.d, base_, concat_);
+  d_ = shape.d;
 }
 
 void SinusoidalScheme::encode_input(float* x, int n, int d, const int* pos) const {
+  require(d == d_, "sinusoidal: width " + std::to_string(d) + " was not prepared");
   std::vector<double> row(static_cast<std::size_t>(d));
   for (int i = 0; i < n; ++i) {
-    sinusoidal_row(pos[i], d, inv_freq_, concat(), row.data());
+    sinusoidal_row(pos[i], d, inv_freq_, concat_, row.data());
     for (int c = 0; c < d; ++c) x[static_cast<std::size_t>(i) * d + c] += static_cast<float>(row[c]);
   }
+}
+
+void SinusoidalScheme::encode_input_backward(const float* x_in, float* dx, int n, int d, const int* pos) const {
+  (void)x_in; (void)dx; (void)n; (void)d; (void)pos;  // x' = x + PE(p): dx passes through
 }
 
 }  // namespace pe

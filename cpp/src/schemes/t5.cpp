@@ -40,7 +40,8 @@ T5Scheme::T5Scheme(Params p)
     : Scheme(std::move(p)),
       num_buckets_(params_.integer("num_buckets")),
       max_distance_(params_.integer("max_distance")),
-      bidirectional_(params_.flag("bidirectional")) {
+      bidirectional_(params_.flag("bidirectional")),
+      seed_(static_cast<std::uint64_t>(params_.number("seed"))) {
   const int buckets = num_buckets_;
   const bool bidir = bidirectional_;
   const int max_exact = (bidir ? buckets / 2 : buckets) / 2;
@@ -53,12 +54,14 @@ T5Scheme::T5Scheme(Params p)
 }
 
 int T5Scheme::bucket(int r) const {
+  const int half = static_cast<int>(bucket_of_.size() / 2);  // n - 1
+  if (!bucket_of_.empty() && r >= -half && r <= half) return bucket_of_[static_cast<std::size_t>(r + half)];
   return t5_bucket(r, bidirectional_, num_buckets_, max_distance_);
 }
 
-std::vector<double> T5Scheme::bias_table(int heads) const {
-  const int buckets = params_.integer("num_buckets");
-  const std::uint64_t stream = seed_mix(static_cast<std::uint64_t>(params_.number("seed")), kBiasStream);
+std::vector<double> T5Scheme::bias_table(std::uint64_t seed, int heads) const {
+  const int buckets = num_buckets_;
+  const std::uint64_t stream = seed_mix(seed, kBiasStream);
   std::vector<double> out(static_cast<std::size_t>(buckets) * heads);
   for (int b = 0; b < buckets; ++b)
     for (int h = 0; h < heads; ++h) {  // one stream per cell: the table of H heads extends that of fewer
@@ -74,8 +77,8 @@ Table T5Scheme::table(int n, int d, int heads) const {
           "t5: bias of " + std::to_string(heads) + " x " + std::to_string(n) + " x " + std::to_string(n) +
               " values is too large");
   const auto N = static_cast<std::size_t>(n), H = static_cast<std::size_t>(heads);
-  const int buckets = params_.integer("num_buckets");
-  const auto values = bias_table(heads);
+  const int buckets = num_buckets_;
+  const auto values = bias_table(seed_, heads);
   xt::xarray<double> bucket_of = xt::zeros<double>({N, N});
   xt::xarray<double> table = xt::zeros<double>({static_cast<std::size_t>(buckets), H});
   xt::xarray<double> bias = xt::zeros<double>({H, N, N});
@@ -83,12 +86,12 @@ Table T5Scheme::table(int n, int d, int heads) const {
   for (std::size_t c = 0; c < values.size(); ++c) table.data()[c] = values[c];
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) {
-      const int bk = bucket(j - i);
+      const int bk = t5_bucket(j - i, bidirectional_, num_buckets_, max_distance_);
       bucket_of(i, j) = bk;
       for (int h = 0; h < heads; ++h) bias(h, i, j) = values[static_cast<std::size_t>(bk) * heads + h];
     }
   for (int r = 0; r < n; ++r) {
-    const int bk = bucket(-r);
+    const int bk = t5_bucket(-r, bidirectional_, num_buckets_, max_distance_);
     for (int h = 0; h < heads; ++h) profile(h, r) = values[static_cast<std::size_t>(bk) * heads + h];
   }
   Table t;
@@ -101,19 +104,47 @@ Table T5Scheme::table(int n, int d, int heads) const {
 
 void T5Scheme::prepare(const LayerShape& shape) {
   require(shape.heads >= 1, "t5: needs at least one head");
+  require(shape.n >= 1, "t5: needs at least one token");
   heads_ = shape.heads;
-  bias_ = bias_table(heads_);
+  const int n = shape.n;
+  bucket_of_.resize(static_cast<std::size_t>(2 * n - 1));
+  for (int r = -(n - 1); r <= n - 1; ++r)
+    bucket_of_[static_cast<std::size_t>(r + n - 1)] = t5_bucket(r, bidirectional_, num_buckets_, max_distance_);
+}
+
+std::vector<ParamTensorSpec> T5Scheme::param_specs(const LayerShape& shape) const {
+  return {{"rel_bias", {num_buckets_, shape.heads}, ParamScope::layer, false}};
+}
+
+void T5Scheme::init_params(const LayerShape& shape, std::uint64_t seed, const std::vector<float*>& values) const {
+  if (values.empty() || values[0] == nullptr) return;
+  const auto table = bias_table(seed, shape.heads);
+  for (std::size_t c = 0; c < table.size(); ++c) values[0][c] = static_cast<float>(table[c]);
 }
 
 void T5Scheme::add_logit_bias(int h, const HeadView& hv, const int* pos, bool causal, Block b, float* out,
                               int ld) const {
   (void)hv;
   require(h >= 0 && h < heads_, "t5: head " + std::to_string(h) + " was not prepared");
+  const float* rel_bias = param_value(0);  // (num_buckets, heads)
   for (int i = b.i0; i < b.i1; ++i) {
     float* row = out + static_cast<std::size_t>(i - b.i0) * ld;
     const int j_end = causal ? std::min(b.j1, i + 1) : b.j1;
     for (int j = b.j0; j < j_end; ++j)
-      row[j - b.j0] += static_cast<float>(bias_[static_cast<std::size_t>(bucket(pos[j] - pos[i])) * heads_ + h]);
+      row[j - b.j0] += rel_bias[static_cast<std::size_t>(bucket(pos[j] - pos[i])) * heads_ + h];
+  }
+}
+
+void T5Scheme::add_logit_bias_backward(int h, const HeadView& hv, const int* pos, bool causal, Block b,
+                                       const float* dlogits, int ld, HeadGrad hg) const {
+  (void)hv; (void)hg;  // the bias reads neither q nor k
+  require(h >= 0 && h < heads_, "t5: head " + std::to_string(h) + " was not prepared");
+  float* grad = param_grad(0);  // (num_buckets, heads)
+  if (grad == nullptr) return;
+  for (int i = b.i0; i < b.i1; ++i) {
+    const float* row = dlogits + static_cast<std::size_t>(i - b.i0) * ld;
+    const int j_end = causal ? std::min(b.j1, i + 1) : b.j1;
+    for (int j = b.j0; j < j_end; ++j) grad[static_cast<std::size_t>(bucket(pos[j] - pos[i])) * heads_ + h] += row[j - b.j0];
   }
 }
 

@@ -10,14 +10,6 @@
 
 namespace pe {
 
-namespace {
-
-RopeLayout layout_of(const Params& p) {
-  return p.choice("layout") == "half" ? RopeLayout::half : RopeLayout::interleaved;
-}
-
-}  // namespace
-
 const SchemeInfo& XposScheme::static_info() {
   static const SchemeInfo info{
       "xpos", "Extrapolatable position embedding (xPos)", Site::query_key,
@@ -34,6 +26,12 @@ const SchemeInfo& XposScheme::static_info() {
   return info;
 }
 
+XposScheme::XposScheme(Params p)
+    : Scheme(std::move(p)),
+      theta_(params_.number("theta")),
+      scale_base_(params_.number("scale_base")),
+      layout_(params_.choice("layout") == "half" ? RopeLayout::half : RopeLayout::interleaved) {}
+
 std::vector<double> xpos_scale(int dr) {
   std::vector<double> z(static_cast<std::size_t>(dr / 2));
   for (int k = 0; k < dr / 2; ++k) z[k] = (2.0 * k + 0.4 * dr) / (1.4 * dr);
@@ -49,9 +47,9 @@ Table XposScheme::table(int n, int d, int heads) const {
   check_table_shape("xpos", n, d, heads);
   rotary_check_head_width("xpos", d);
   const int dr = d;
-  const auto inv = rope_default_inv_freq(dr, params_.number("theta"));
+  const auto inv = rope_default_inv_freq(dr, theta_);
   const auto zeta = xpos_scale(dr);
-  const double sb = params_.number("scale_base");
+  const double sb = scale_base_;
   xt::xarray<double> profile = xt::zeros<double>({std::size_t(1), static_cast<std::size_t>(n)});
   for (int r = 0; r < n; ++r) {
     double s = 0.0;
@@ -71,34 +69,41 @@ void XposScheme::prepare(const LayerShape& shape) {
   require(shape.heads >= 1 && shape.d % shape.heads == 0,
           "xpos: model width " + std::to_string(shape.d) + " is not a multiple of heads " + std::to_string(shape.heads));
   rotary_check_head_width("xpos", shape.dh());
+  inv_freq_ = rope_default_inv_freq(shape.dh(), theta_);
+  zeta_ = xpos_scale(shape.dh());
+  prepared_dh_ = shape.dh();
 }
 
-void XposScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const {
+void XposScheme::apply(float* q, float* k, int heads, int n, int dh, const int* pos, float sign) const {
   if (n <= 0) return;
-  rotary_check_head_width("xpos", dh);
+  require(dh == prepared_dh_, "xpos: encode_query_key for head width " + std::to_string(dh) + " was not prepared");
   const int dr = dh;
   const int pairs = dr / 2;
-  const auto inv = rope_default_inv_freq(dr, params_.number("theta"));
-  const auto zeta = xpos_scale(dr);
-  const double sb = params_.number("scale_base");
   const int total = *std::max_element(pos, pos + n) + 1;  // torchscale's length + offset
   // (n, pairs) cos/sin with the query scale and with the key scale folded in.
   std::vector<float> qc(static_cast<std::size_t>(n) * pairs), qs(qc.size()), kc(qc.size()), ks(qc.size());
   for (int i = 0; i < n; ++i) {
-    const double s = xpos_centred(pos[i], total) / sb;
+    const double s = xpos_centred(pos[i], total) / scale_base_;
     for (int j = 0; j < pairs; ++j) {
-      const double a = static_cast<double>(pos[i]) * inv[j];
-      const double up = std::pow(zeta[j], s), down = std::pow(zeta[j], -s);
+      const double a = static_cast<double>(pos[i]) * inv_freq_[j];
+      const double up = std::pow(zeta_[j], s), down = std::pow(zeta_[j], -s);
       const std::size_t t = static_cast<std::size_t>(i) * pairs + j;
       qc[t] = static_cast<float>(up * std::cos(a));
-      qs[t] = static_cast<float>(up * std::sin(a));
+      qs[t] = sign * static_cast<float>(up * std::sin(a));
       kc[t] = static_cast<float>(down * std::cos(a));
-      ks[t] = static_cast<float>(down * std::sin(a));
+      ks[t] = sign * static_cast<float>(down * std::sin(a));
     }
   }
-  const RopeLayout layout = layout_of(params_);
-  rope_rotate_rows(q, heads, n, dh, dr, qc.data(), qs.data(), 0, layout);
-  rope_rotate_rows(k, heads, n, dh, dr, kc.data(), ks.data(), 0, layout);
+  rope_rotate_rows(q, heads, n, dh, dr, qc.data(), qs.data(), 0, layout_);
+  rope_rotate_rows(k, heads, n, dh, dr, kc.data(), ks.data(), 0, layout_);
+}
+
+void XposScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const {
+  apply(q, k, heads, n, dh, pos, 1.0f);
+}
+
+void XposScheme::encode_query_key_backward(float* dq, float* dk, int heads, int n, int dh, const int* pos) const {
+  apply(dq, dk, heads, n, dh, pos, -1.0f);  // each with its own factor, rotated back
 }
 
 }  // namespace pe

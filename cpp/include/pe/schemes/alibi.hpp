@@ -19,6 +19,7 @@
 // softmax ignores, and only under the mask, so we never use it.
 // Distances come from pos[j] - pos[i], so the bias is translation-invariant. Being
 // symmetric, the bidirectional bias cannot tell a sentence from its reverse.
+// Backward: the bias is a constant (no tensor, no q or k read): nothing to accumulate.
 #pragma once
 #include <vector>
 
@@ -31,7 +32,7 @@ std::vector<double> alibi_slopes(int heads);
 
 class AlibiScheme : public Scheme {
  public:
-  explicit AlibiScheme(Params p) : Scheme(std::move(p)) {}
+  explicit AlibiScheme(Params p) : Scheme(std::move(p)), causal_(params_.flag("causal")) {}
 
   static const SchemeInfo& static_info() {
     static const SchemeInfo info{
@@ -52,9 +53,11 @@ class AlibiScheme : public Scheme {
   void prepare(const LayerShape& shape) override;
   void add_logit_bias(int h, const HeadView& hv, const int* pos, bool causal, Block b, float* out,
                       int ld) const override;
+  void add_logit_bias_backward(int h, const HeadView& hv, const int* pos, bool causal, Block b,
+                               const float* dlogits, int ld, HeadGrad hg) const override;
 
  private:
-  bool causal_param() const { return params_.flag("causal"); }
+  bool causal_;                 // the `causal` setting
   std::vector<double> slopes_;  // (heads) for the prepared layer
 };
 

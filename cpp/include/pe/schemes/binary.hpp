@@ -7,6 +7,7 @@
 // code is unique for p < 2^d (past that, p and p + 2^d coincide: the high bits do not
 // fit) and bounded, but it jumps discontinuously: p = 7 -> 8 flips four components.
 // Components k >= 31 are always 0 (positions are ints). Negative positions are refused.
+// Backward: the added bits do not depend on x, so dx passes through.
 #pragma once
 #include "pe/scheme.hpp"
 
@@ -31,6 +32,7 @@ class BinaryScheme : public Scheme {
   // set bits of r among the lowest d (PE(0) is zero, so PE(0) . PE(r) says nothing).
   Table table(int n, int d, int heads) const override;
   void encode_input(float* x, int n, int d, const int* pos) const override;
+  void encode_input_backward(const float* x_in, float* dx, int n, int d, const int* pos) const override;
 };
 
 // Bit k of position p as 0.0 or 1.0 (0 for k >= 31).

@@ -20,10 +20,20 @@
 // ALiBi's -m|i - j|, it gives a reversed sentence the reversed outputs. (RAM's code
 // without a mask would count from the key to the end of the sequence instead.)
 // Positions pos are not used: only the order of the rows of q and k.
+// Trainable tensor: "pos_emb" e (npos, dh), scope layer (layers.{l}.pos.pos_emb).
 // Init: e ~ N(0, 1) per component, seeded, one stream per row (a larger npos only
 // appends rows), so z / sqrt(dh) is about unit scale for unit-scale queries, like the
 // scaled q.k. RAM starts e at zero and learns it.
+// Backward, as autograd through RAM's code (s = z_scale, D = the logit gradient of (i, j),
+// lo = floor p, hi = ceil p, w = p - lo):
+//   q_i . e[hi] and q_i . e[lo] get s w D and s (1 - w) D    -> dq_i and de[hi], de[lo]
+//   p gets s (q_i . e[hi] - q_i . e[lo]) D: 0 where p is whole, so 0 at the cap, as
+//   RAM's clamp gives (every key beyond the walk's stop sits at p = npos - 1)
+//   each gate g_it gets the sum of the p gradients of the keys whose count includes it
+//   (j <= t on the causal side, j >= t on the other), times g (1 - g) / sqrt(dh) onto
+//   q_i . k_t -> dq_i and dk_t.
 #pragma once
+#include <cstdint>
 #include <vector>
 
 #include "pe/scheme.hpp"
@@ -32,7 +42,11 @@ namespace pe {
 
 class CopeScheme : public Scheme {
  public:
-  explicit CopeScheme(Params p) : Scheme(std::move(p)), npos_(params_.integer("npos")) {}
+  explicit CopeScheme(Params p)
+      : Scheme(std::move(p)),
+        npos_(params_.integer("npos")),
+        seed_(static_cast<std::uint64_t>(params_.number("seed"))),
+        divide_(params_.flag("divide")) {}
 
   static const SchemeInfo& static_info() {
     static const SchemeInfo info{
@@ -56,11 +70,17 @@ class CopeScheme : public Scheme {
   void prepare(const LayerShape& shape) override;
   void add_logit_bias(int h, const HeadView& hv, const int* pos, bool causal, Block b, float* out,
                       int ld) const override;
+  void add_logit_bias_backward(int h, const HeadView& hv, const int* pos, bool causal, Block b,
+                               const float* dlogits, int ld, HeadGrad hg) const override;
+
+  std::vector<ParamTensorSpec> param_specs(const LayerShape& shape) const override;  // pos_emb (npos, dh)
+  void init_params(const LayerShape& shape, std::uint64_t seed, const std::vector<float*>& values) const override;
 
  private:
   int npos_;
+  std::uint64_t seed_;
+  bool divide_;  // z scaled by 1/sqrt(dh) with q.k (RAM's default)
   int dh_ = 0;
-  std::vector<float> pos_emb_;  // (npos, dh)
 };
 
 }  // namespace pe

@@ -10,10 +10,18 @@
 // The zero padding is what tells the edge tokens where they are; everywhere else the
 // encoding only sees neighbours, so it is translation-invariant. Rows of x are taken as
 // consecutive tokens; the position values themselves are not used.
+// Trainable tensors: "kernel" (d, 3) (column 0 weighs the previous token, 1 the token,
+// 2 the next one) and "bias" (d), scope input (pos.kernel and pos.bias in checkpoints).
 // Init: PyTorch's default for Conv1d(d, d, 3, groups=d): w, b ~ U(-1/sqrt(3), 1/sqrt(3))
 // (fan_in 3), seeded, one stream per channel. With unit-scale embeddings the
 // convolution then moves each component by about 0.6: visible. CPVT learns them.
+// table() shows that initialisation, in double, computed from the seed.
+// Backward (x_in the input the forward read, g = dx'):
+//   dx[i][c] = g[i][c] (1 + w[c][1]) + g[i+1][c] w[c][0] + g[i-1][c] w[c][2]   (zero padded)
+//   dw[c][0] += sum_i g[i][c] x[i-1][c],  dw[c][1] += sum_i g[i][c] x[i][c],
+//   dw[c][2] += sum_i g[i][c] x[i+1][c],  db[c] += sum_i g[i][c].
 #pragma once
+#include <cstdint>
 #include <vector>
 
 #include "pe/scheme.hpp"
@@ -22,7 +30,7 @@ namespace pe {
 
 class CpeScheme : public Scheme {
  public:
-  using Scheme::Scheme;
+  explicit CpeScheme(Params p) : Scheme(std::move(p)), seed_(static_cast<std::uint64_t>(params_.number("seed"))) {}
 
   static const SchemeInfo& static_info() {
     static const SchemeInfo info{
@@ -42,11 +50,16 @@ class CpeScheme : public Scheme {
   Table table(int n, int d, int heads) const override;
   void prepare(const LayerShape& shape) override;
   void encode_input(float* x, int n, int d, const int* pos) const override;
+  void encode_input_backward(const float* x_in, float* dx, int n, int d, const int* pos) const override;
+
+  std::vector<ParamTensorSpec> param_specs(const LayerShape& shape) const override;  // kernel (d, 3), bias (d)
+  void init_params(const LayerShape& shape, std::uint64_t seed, const std::vector<float*>& values) const override;
 
  private:
-  void make_weights(int d, std::vector<double>& kernel, std::vector<double>& bias) const;
-  std::vector<double> kernel_;  // (d, 3)
-  std::vector<double> bias_;    // (d)
+  // (d, 3) kernel and (d) bias from the seed.
+  static void make_weights(std::uint64_t seed, int d, std::vector<double>& kernel, std::vector<double>& bias);
+  std::uint64_t seed_;
+  int d_ = -1;  // prepared width
 };
 
 }  // namespace pe

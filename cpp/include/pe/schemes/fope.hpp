@@ -50,6 +50,13 @@
 // q = k = all ones, query at r, key at 0 (FoPE is not translation-invariant, so the key is
 // pinned at 0):
 //   profile[r] = sum_k 2 (Fc_r[k] Fc_0[k] + Fs_r[k] Fs_0[k])   (k over all dh/2 pairs).
+// The coefficients are fixed constants derived in prepare() (the fork's
+// fourier_learnable = false), not trainable tensors.
+// Backward: per pair the map (x_a, x_b) -> (x_a Fc - x_b Fs, x_b Fc + x_a Fs) is linear
+// with matrix [[Fc, -Fs], [Fs, Fc]]; its transpose is the same map with (Fc, -Fs), so dq
+// and dk go through the same kernels with Fs negated (not a rotation, but the same form).
+// encode_query_key computes cos(p u_m), sin(p u_m) once per (position, kept frequency),
+// shared by every head, and mixes them per head.
 // Cost: the mixing is in * out multiply-adds per position and head (at most (dh/2)^2):
 // heads * n * (dh/2)^2 for a layer, (heads + N) * (dh/2)^2 for the table (profile of head 0
 // only) are the bounds checked. prepare() and table() refuse work past fope_max_work, and
@@ -84,10 +91,13 @@ void fope_coefficients(std::uint64_t seed, int h, int in, int out, double noise_
 // freq: (in); cos_coef, sin_coef: (in, out).
 void fope_mix(double p, const std::vector<double>& freq, const std::vector<double>& cos_coef,
               const std::vector<double>& sin_coef, int out, int pairs, double* fc, double* fs);
+// The same from cos(p u_m), sin(p u_m) given: cs, sn (in); cos_coef, sin_coef (in, out).
+void fope_mix_basis(const double* cs, const double* sn, int in, const double* cos_coef, const double* sin_coef,
+                    int out, int pairs, double* fc, double* fs);
 
 class FopeScheme : public Scheme {
  public:
-  using Scheme::Scheme;
+  explicit FopeScheme(Params p);
 
   static const SchemeInfo& static_info();
   const SchemeInfo& info() const override { return static_info(); }
@@ -95,8 +105,16 @@ class FopeScheme : public Scheme {
   Table table(int n, int d, int heads) const override;
   void prepare(const LayerShape& shape) override;
   void encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const override;
+  void encode_query_key_backward(float* dq, float* dk, int heads, int n, int dh, const int* pos) const override;
 
  private:
+  // Applies the map (sign 1) or its transpose (sign -1) to q and k.
+  void apply(float* q, float* k, int heads, int n, int dh, const int* pos, float sign) const;
+  double theta_, sigma_;
+  int train_len_;
+  FopeInit init_;
+  bool ignore_zero_;
+  std::uint64_t seed_;
   int prepared_dh_ = -1, prepared_heads_ = 0;
   int out_ = 0;                              // output pairs mixed; the rest are padded
   std::vector<double> freq_;                 // (in) kept frequencies

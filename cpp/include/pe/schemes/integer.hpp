@@ -8,6 +8,7 @@
 // token signal as p grows; normalised, the same position means different things at
 // different lengths. N is --len in table() and the layer's n in encode_input(), so a
 // shifted position p + K may exceed 1 there.
+// Backward: the added value does not depend on x, so dx passes through.
 #pragma once
 #include "pe/scheme.hpp"
 
@@ -15,7 +16,7 @@ namespace pe {
 
 class IntegerScheme : public Scheme {
  public:
-  using Scheme::Scheme;
+  explicit IntegerScheme(Params p) : Scheme(std::move(p)), normalise_(params_.flag("normalise")) {}
 
   static const SchemeInfo& static_info() {
     static const SchemeInfo info{
@@ -32,9 +33,11 @@ class IntegerScheme : public Scheme {
   // -d r^2 (or -d (r/n)^2): PE(0) is zero, so the dot product PE(0) . PE(r) says nothing.
   Table table(int n, int d, int heads) const override;
   void encode_input(float* x, int n, int d, const int* pos) const override;
+  void encode_input_backward(const float* x_in, float* dx, int n, int d, const int* pos) const override;
 
  private:
-  double value(int p, int n) const { return params_.flag("normalise") ? static_cast<double>(p) / n : p; }
+  double value(int p, int n) const { return normalise_ ? static_cast<double>(p) / n : p; }
+  bool normalise_;
 };
 
 }  // namespace pe

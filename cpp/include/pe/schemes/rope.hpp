@@ -60,6 +60,10 @@
 //     profile[r] = attention_factor^2 * sum_k 2 cos(r inv_freq[k]).
 // Everything is computed in double from the integer position; encode_query_key folds
 // attention_factor into cos and sin per (position, pair), then rotates the float rows.
+// Backward: the map is linear, (x_a, x_b) -> af (x_a cos - x_b sin, x_b cos + x_a sin),
+// and its transpose is the same rotation by -angle with the same factor: the same
+// kernels with (af cos, -af sin) turn dq', dk' into dq, dk. The frequencies depend on
+// the positions only (dynamic, longrope: through max(pos) + 1), so nothing else flows.
 #pragma once
 #include <cstddef>
 #include <string>
@@ -125,7 +129,7 @@ xt::xarray<double> rope_angles_table(int n, const std::vector<double>& inv_freq)
 
 class RopeScheme : public Scheme {
  public:
-  using Scheme::Scheme;
+  explicit RopeScheme(Params p) : Scheme(std::move(p)), config_(rope_config(params_)) {}
 
   static const SchemeInfo& static_info();
   const SchemeInfo& info() const override { return static_info(); }
@@ -134,10 +138,15 @@ class RopeScheme : public Scheme {
   Table table(int n, int d, int heads) const override;
   void prepare(const LayerShape& shape) override;
   void encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const override;
+  void encode_query_key_backward(float* dq, float* dk, int heads, int n, int dh, const int* pos) const override;
 
  private:
+  // Rotates q and k by the angles of pos; sign -1 rotates back (the transpose).
+  void rotate(float* q, float* k, int heads, int n, int dh, const int* pos, float sign) const;
+  RopeConfig config_;
   int prepared_dh_ = -1;
   int prepared_dr_ = 0;
+  bool length_dependent_ = false;  // dynamic or longrope with seq_len = 0: per call
   RopeFreqs freqs_;  // for the prepared shape
 };
 

@@ -11,6 +11,7 @@
 //                lowest frequency is exactly 1/base (tensor2tensor get_timing_signal_1d,
 //                fairseq sinusoidal_positional_embedding.py); odd d gets a zero last dim.
 // Angles are computed from the integer position in double precision.
+// Backward: the added table is constant, so dx passes through.
 #pragma once
 #include <vector>
 
@@ -26,7 +27,8 @@ void sinusoidal_row(int p, int d, const std::vector<double>& inv_freq, bool conc
 
 class SinusoidalScheme : public Scheme {
  public:
-  using Scheme::Scheme;
+  explicit SinusoidalScheme(Params p)
+      : Scheme(std::move(p)), base_(params_.number("base")), concat_(params_.choice("layout") == "concat") {}
 
   static const SchemeInfo& static_info() {
     static const SchemeInfo info{
@@ -46,9 +48,12 @@ class SinusoidalScheme : public Scheme {
   Table table(int n, int d, int heads) const override;
   void prepare(const LayerShape& shape) override;
   void encode_input(float* x, int n, int d, const int* pos) const override;
+  void encode_input_backward(const float* x_in, float* dx, int n, int d, const int* pos) const override;
 
  private:
-  bool concat() const { return params_.choice("layout") == "concat"; }
+  double base_;
+  bool concat_;
+  int d_ = -1;                    // prepared width
   std::vector<double> inv_freq_;  // (pairs) for the prepared width
 };
 

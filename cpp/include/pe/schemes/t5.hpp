@@ -14,10 +14,16 @@
 // The large-distance branch runs in float32 with truncation toward zero, as the
 // reference does with torch tensors (relative_position.float()), so buckets agree at
 // the exact boundaries (e.g. n = 16, 32, 64 with the defaults).
-// Init: b ~ N(0, 1), seeded per (bucket, head); T5 itself starts at N(0, d^-1/2) and
-// learns, a unit scale makes the bias visible next to unscaled q.k in a small random layer.
+// Trainable tensor: "rel_bias" (num_buckets, heads), scope layer (the model saves it as
+// layers.{l}.pos.rel_bias). Init: b ~ N(0, 1), seeded per (bucket, head), so more heads
+// extend the table; T5 itself starts at N(0, d^-1/2) and learns, a unit scale makes the
+// bias visible next to unscaled q.k in a small random layer.
 // Distances come from pos[j] - pos[i], so the bias is translation-invariant.
+// prepare() keeps the bucket of every distance |r| < n (positions 0..n-1 need no other);
+// other distances are bucketed on the fly.
+// Backward: rel_bias[bucket(j - i), h] gets the sum of the logit gradients of its cells.
 #pragma once
+#include <cstdint>
 #include <vector>
 
 #include "pe/scheme.hpp"
@@ -55,14 +61,21 @@ class T5Scheme : public Scheme {
   float logit_scale(int dh) const override { (void)dh; return 1.0f; }
   void add_logit_bias(int h, const HeadView& hv, const int* pos, bool causal, Block b, float* out,
                       int ld) const override;
+  void add_logit_bias_backward(int h, const HeadView& hv, const int* pos, bool causal, Block b,
+                               const float* dlogits, int ld, HeadGrad hg) const override;
+
+  std::vector<ParamTensorSpec> param_specs(const LayerShape& shape) const override;  // rel_bias (num_buckets, heads)
+  void init_params(const LayerShape& shape, std::uint64_t seed, const std::vector<float*>& values) const override;
 
  private:
-  int bucket(int r) const;
-  std::vector<double> bias_table(int heads) const;  // (num_buckets, heads)
+  int bucket(int r) const;  // cached for |r| < the prepared n
+  // (num_buckets, heads) seeded N(0, 1).
+  std::vector<double> bias_table(std::uint64_t seed, int heads) const;
   int num_buckets_, max_distance_;
   bool bidirectional_;
-  std::vector<double> bias_;  // (num_buckets, heads) for the prepared layer
+  std::uint64_t seed_;
   int heads_ = 0;
+  std::vector<int> bucket_of_;  // (2n - 1): bucket of distance r at r + n - 1
 };
 
 }  // namespace pe

@@ -22,6 +22,10 @@
 //
 // Layout: interleaved by default, as torchscale (rotate_every_two, duplicate_interleave);
 // half is offered for comparison with RoPE. Rotation as rope_rotate_rows.
+// Backward: per pair the query map is zeta^(s/sb) R(angle) and the key map
+// zeta^(-s/sb) R(angle); their transposes are the same factors times R(-angle), so dq
+// is rotated back with the query's factor (cos, -sin times zeta^(s/sb)) and dk with the
+// key's (zeta^(-s/sb)). The factors depend on the positions only.
 //
 // Table (D = head width dh): inv_freq (dr/2), attention_factor (1), angles (N, dr/2),
 // scale (dr/2) = zeta_k, and profile (1, N): the score q_r . k_0 for q = k = all ones,
@@ -42,7 +46,7 @@ int xpos_centred(int p, int total_len);
 
 class XposScheme : public Scheme {
  public:
-  using Scheme::Scheme;
+  explicit XposScheme(Params p);
 
   static const SchemeInfo& static_info();
   const SchemeInfo& info() const override { return static_info(); }
@@ -50,6 +54,16 @@ class XposScheme : public Scheme {
   Table table(int n, int d, int heads) const override;
   void prepare(const LayerShape& shape) override;
   void encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const override;
+  void encode_query_key_backward(float* dq, float* dk, int heads, int n, int dh, const int* pos) const override;
+
+ private:
+  // Applies the map (sign 1) or its transpose (sign -1) to q and k.
+  void apply(float* q, float* k, int heads, int n, int dh, const int* pos, float sign) const;
+  double theta_, scale_base_;
+  RopeLayout layout_;
+  int prepared_dh_ = -1;
+  std::vector<double> inv_freq_;  // (dh/2) for the prepared head width
+  std::vector<double> zeta_;      // (dh/2)
 };
 
 }  // namespace pe

@@ -1,0 +1,122 @@
+// The order probe through a trained model (model_probe.hpp).
+#include "pe/model_probe.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "pe/error.hpp"
+#include "pe/tokenizer.hpp"
+
+namespace pe {
+
+namespace {
+
+double cosine_distance(const float* a, const float* b, int d) {
+  double ab = 0, aa = 0, bb = 0;
+  for (int c = 0; c < d; ++c) {
+    ab += static_cast<double>(a[c]) * b[c];
+    aa += static_cast<double>(a[c]) * a[c];
+    bb += static_cast<double>(b[c]) * b[c];
+  }
+  if (aa == 0 || bb == 0) return (aa == 0 && bb == 0) ? 0.0 : 1.0;
+  return 1.0 - ab / std::sqrt(aa * bb);
+}
+
+std::vector<float> mean_rows(const std::vector<float>& x, int n, int d) {
+  std::vector<double> acc(static_cast<std::size_t>(d), 0.0);
+  for (int i = 0; i < n; ++i)
+    for (int c = 0; c < d; ++c) acc[static_cast<std::size_t>(c)] += x[static_cast<std::size_t>(i) * d + c];
+  std::vector<float> out(static_cast<std::size_t>(d));
+  for (int c = 0; c < d; ++c) out[static_cast<std::size_t>(c)] = static_cast<float>(acc[static_cast<std::size_t>(c)] / n);
+  return out;
+}
+
+xt::xtensor<float, 3> weights_of(const AttentionCache& a) {
+  const auto H = static_cast<std::size_t>(a.shape.heads), n = static_cast<std::size_t>(a.shape.n);
+  xt::xtensor<float, 3> w = xt::xtensor<float, 3>::from_shape({H, n, n});
+  std::copy(a.weights.begin(), a.weights.end(), w.data());
+  return w;
+}
+
+}  // namespace
+
+std::vector<int> vocab_ids(const std::vector<std::string>& vocab, const std::vector<std::string>& words) {
+  std::map<std::string, int> id;
+  for (std::size_t i = 0; i < vocab.size(); ++i) id.emplace(vocab[i], static_cast<int>(i));
+  std::vector<int> out;
+  for (const auto& w : words) {
+    auto it = id.find(w);
+    require(it != id.end(), "'" + w + "' is not in the trained model's vocabulary of " + std::to_string(vocab.size()) +
+                                " tokens (use words of its task)");
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+ProbeResult run_model_probe(Model& model, const std::vector<std::string>& vocab, const ModelProbeOptions& o) {
+  const ModelConfig& mc = model.config();
+  require(o.layer >= 0 && o.layer < mc.layers, "layer " + std::to_string(o.layer) + " does not exist (the model has " +
+                                                   std::to_string(mc.layers) + ")");
+  require(o.shift >= 0 && o.shift <= (1 << 20), "shift " + std::to_string(o.shift) + " is out of range [0, 2^20]");
+  ProbeResult r;
+  r.tokens = token_texts(tokenize(o.sentence, limits::max_tokens, "sentence"));
+  if (o.compare.empty()) {
+    r.tokens_compare.assign(r.tokens.rbegin(), r.tokens.rend());
+  } else {
+    r.tokens_compare = token_texts(tokenize(o.compare, limits::max_tokens, "compare sentence"));
+  }
+  const std::vector<int> ids_a = vocab_ids(vocab, r.tokens), ids_b = vocab_ids(vocab, r.tokens_compare);
+  const int n = static_cast<int>(ids_a.size()), m = static_cast<int>(ids_b.size()), d = mc.dim;
+
+  ModelCache a, b, shifted;
+  model.forward(ids_a.data(), nullptr, n, a);
+  model.forward(ids_b.data(), nullptr, m, b);
+  SchemeProbe p;
+  p.scheme = mc.scheme;
+  const std::vector<float> mean_a = mean_rows(a.lnf, n, d), mean_b = mean_rows(b.lnf, m, d);
+  p.sentence_distance_raw = cosine_distance(mean_a.data(), mean_b.data(), d);
+  p.sentence_distance = std::abs(p.sentence_distance_raw) < distance_resolution(std::max(n, m)) ? 0.0
+                                                                                             : p.sentence_distance_raw;
+  std::map<std::string, std::vector<int>> where;
+  for (int j = 0; j < m; ++j) where[r.tokens_compare[static_cast<std::size_t>(j)]].push_back(j);
+  std::map<std::string, std::size_t> seen;
+  for (int i = 0; i < n; ++i) {
+    const std::string& t = r.tokens[static_cast<std::size_t>(i)];
+    const std::size_t k = seen[t]++;
+    auto it = where.find(t);
+    if (it == where.end() || k >= it->second.size()) {
+      p.token_distance.push_back(std::numeric_limits<double>::quiet_NaN());
+      continue;
+    }
+    p.token_distance.push_back(cosine_distance(a.lnf.data() + static_cast<std::size_t>(i) * d,
+                                               b.lnf.data() + static_cast<std::size_t>(it->second[k]) * d, d));
+  }
+  const AttentionCache& la = a.blocks[static_cast<std::size_t>(o.layer)].attn;
+  p.attention = weights_of(la);
+  p.attention_compare = weights_of(b.blocks[static_cast<std::size_t>(o.layer)].attn);
+
+  const int limit = model.position_limit();
+  if (limit > 0 && o.shift + n > limit) {
+    p.shift_logit_change = p.shift_logit_change_raw = std::numeric_limits<double>::quiet_NaN();
+  } else {
+    model.forward(ids_a.data(), nullptr, n, shifted, o.shift);
+    const AttentionCache& ls = shifted.blocks[static_cast<std::size_t>(o.layer)].attn;
+    double change = 0, max_abs = 0;
+    const std::size_t nn = static_cast<std::size_t>(n) * n;
+    for (int h = 0; h < mc.heads; ++h)
+      for (int i = 0; i < n; ++i)
+        for (int j = 0; j <= i; ++j) {
+          const std::size_t at = static_cast<std::size_t>(h) * nn + static_cast<std::size_t>(i) * n + j;
+          change = std::max(change, std::abs(static_cast<double>(ls.logits[at]) - la.logits[at]));
+          max_abs = std::max(max_abs, std::abs(static_cast<double>(la.logits[at])));
+        }
+    p.shift_logit_change_raw = change;
+    p.shift_logit_change = change < logit_resolution(n, d / mc.heads, max_abs) ? 0.0 : change;
+  }
+  r.schemes.push_back(std::move(p));
+  return r;
+}
+
+}  // namespace pe
