@@ -3,13 +3,15 @@
 //
 //   pe-cli schemes [--json]
 //   pe-cli table SCHEME --len N --dim D [--heads H] [--set KEY=VALUE]... [--json]
-//   pe-cli probe --sentence TEXT [--compare TEXT] [--scheme NAME|all] [--dim D]
+//   pe-cli probe --sentence TEXT|--sentence-file PATH|- [--compare TEXT|--compare-file PATH]
+//                [--scheme NAME|all] [--dim D]
 //                [--heads H] [--seed S] [--causal] [--shift K] [--no-weights]
 //                [--set KEY=VALUE]... [--json]
 //   pe-cli probe --model FILE --sentence TEXT [--compare TEXT] [--layer L] [--shift K] [--json]
 //   pe-cli train --scheme S [--set KEY=VALUE]... --task T [training options] [--save FILE] [--json]
 //   pe-cli lab --task T --schemes a,b,... --seeds 1,2,3 [training options] [--json]
 //   pe-cli loss --model FILE --batch FILE.json [--grads OUT.safetensors] [--json]
+//   pe-cli sample --model FILE --prompt TEXT [--count N] [--temperature T] [--seed S] [--json]
 // Training options: --steps N --len L --batch B --layers N --dim D --heads H --lr X
 //   --warmup N --weight-decay X --clip X --seed S --eval-lens 64,128 --eval-sequences N
 //   --text FILE --text-level word|byte (task text)
@@ -42,11 +44,13 @@ const char* kUsage =
     "usage: pe-cli schemes [--json]\n"
     "       pe-cli table SCHEME --len N --dim D [--heads H] [--set KEY=VALUE]... [--json]\n"
     "       pe-cli probe --sentence TEXT [--compare TEXT] [--scheme NAME|all] [--dim D] [--heads H]\n"
+    "                    (or --sentence-file PATH, --compare-file PATH; - reads standard input)\n"
     "                    [--seed S] [--causal] [--shift K] [--no-weights] [--set KEY=VALUE]... [--json]\n"
     "       pe-cli probe --model FILE --sentence TEXT [--compare TEXT] [--layer L] [--shift K] [--json]\n"
     "       pe-cli train --scheme S [--set KEY=VALUE]... --task T [options] [--save FILE] [--json]\n"
     "       pe-cli lab --task T [--schemes a,b,...] [--seeds 1,2,3] [--set KEY=VALUE]... [options] [--json]\n"
     "       pe-cli loss --model FILE --batch FILE.json [--grads OUT.safetensors] [--json]\n"
+    "       pe-cli sample --model FILE --prompt TEXT [--count N] [--temperature T] [--seed S] [--json]\n"
     "  tasks: stories copy reverse sort recall text (--text FILE [--text-level word|byte])\n"
     "  options: --steps N --len L --batch B --layers N --dim D --heads H --lr X --warmup N\n"
     "           --weight-decay X --clip X --seed S --eval-lens 64,128,... --eval-sequences N\n";
@@ -55,22 +59,35 @@ struct Args {
   std::vector<std::string> positional;
   std::vector<std::pair<std::string, std::string>> options;  // --key value (value "" for flags)
   std::vector<std::string> settings;                         // --set KEY=VALUE
+  bool help = false;
   bool has(const std::string& k) const {
     for (const auto& o : options) if (o.first == k) return true;
     return false;
   }
   std::string get(const std::string& k, const std::string& def) const {
-    std::string v = def;
-    for (const auto& o : options) if (o.first == k) v = o.second;
-    return v;
+    for (const auto& o : options) if (o.first == k) return o.second;
+    return def;
   }
 };
 
+bool is_option(const std::string& s, const std::vector<std::string>& flags, const std::vector<std::string>& valued) {
+  if (s.rfind("--", 0) != 0) return false;
+  const std::string key = s.substr(2, s.find('=') == std::string::npos ? std::string::npos : s.find('=') - 2);
+  for (const auto& f : flags) if (f == key) return true;
+  for (const auto& v : valued) if (v == key) return true;
+  return key == "help";
+}
+
+// Options may be given once each (--set once per KEY); a flag takes no value, or
+// =true/=false/=1/=0; a valued option's value may not be another option (write
+// --sentence=--x for a sentence that starts with --); --help anywhere asks for usage.
 Args parse_args(int argc, char** argv, const std::vector<std::string>& flags,
                 const std::vector<std::string>& valued) {
   Args a;
+  std::vector<std::string> set_keys;
   for (int i = 2; i < argc; ++i) {
     std::string s = argv[i];
+    if (s == "--help" || s == "-h") { a.help = true; continue; }
     if (s.rfind("--", 0) != 0) { a.positional.push_back(s); continue; }
     std::string key = s.substr(2), val;
     auto eq = key.find('=');
@@ -79,14 +96,30 @@ Args parse_args(int argc, char** argv, const std::vector<std::string>& flags,
     bool is_flag = false, is_valued = false;
     for (const auto& f : flags) is_flag = is_flag || f == key;
     for (const auto& v : valued) is_valued = is_valued || v == key;
-    if (is_flag && !inline_value) { a.options.push_back({key, ""}); continue; }
-    pe::require(is_valued, "unknown option --" + key);
+    pe::require(is_flag || is_valued, "unknown option --" + key);
+    if (is_flag) {
+      pe::require(!inline_value || val == "true" || val == "1" || val == "false" || val == "0",
+                  "--" + key + " is a switch: give it alone, or as --" + key + "=true|false");
+      pe::require(!a.has(key), "--" + key + " is given twice");
+      if (!inline_value || val == "true" || val == "1") a.options.push_back({key, ""});
+      else a.options.push_back({"no " + key, ""});  // given as false: remembered for the duplicate check only
+      continue;
+    }
     if (!inline_value) {
       pe::require(i + 1 < argc, "option --" + key + " needs a value");
       val = argv[++i];
+      pe::require(!is_option(val, flags, valued),
+                  "option --" + key + " needs a value, not the option " + val + " (write --" + key + "=VALUE if it starts with --)");
     }
-    if (key == "set") a.settings.push_back(val);
-    else a.options.push_back({key, val});
+    if (key == "set") {
+      const std::string k = pe::split_setting(val).first;
+      for (const auto& seen : set_keys) pe::require(seen != k, "--set " + k + " is given twice");
+      set_keys.push_back(k);
+      a.settings.push_back(val);
+      continue;
+    }
+    pe::require(!a.has(key), "--" + key + " is given twice");
+    a.options.push_back({key, val});
   }
   return a;
 }
@@ -145,9 +178,9 @@ int cmd_table(const Args& a) {
   pe::require(a.positional.size() == 1, "table needs exactly one SCHEME (see pe-cli schemes)");
   pe::require(a.has("len"), "table needs --len N");
   pe::require(a.has("dim"), "table needs --dim D");
-  const int n = static_cast<int>(parse_int("len", a.get("len", ""), 1, 1 << 30));
-  const int d = static_cast<int>(parse_int("dim", a.get("dim", ""), 1, 1 << 30));
-  const int h = static_cast<int>(parse_int("heads", a.get("heads", "1"), 1, 1 << 30));
+  const int n = static_cast<int>(parse_int("len", a.get("len", ""), 1, pe::limits::max_table_len));
+  const int d = static_cast<int>(parse_int("dim", a.get("dim", ""), 1, pe::limits::max_dim));
+  const int h = static_cast<int>(parse_int("heads", a.get("heads", "1"), 1, pe::limits::max_heads));
   auto scheme = pe::make_scheme(a.positional[0], settings_of(a.settings));
   const pe::Table t = scheme->table(n, d, h);
   // Built completely before anything is printed: no partial tables.
@@ -224,20 +257,20 @@ pe::TrainConfig train_config_of(const Args& a) {
   c.task = a.get("task", "");
   if (a.has("text")) c.task_options.text = read_file(a.get("text", ""), "--text");
   c.task_options.level = a.get("text-level", "word");
-  c.steps = static_cast<int>(parse_int("steps", a.get("steps", "300"), 1, 1000000));
-  c.len = static_cast<int>(parse_int("len", a.get("len", "64"), 2, 2048));
-  c.batch = static_cast<int>(parse_int("batch", a.get("batch", "16"), 1, 4096));
-  c.layers = static_cast<int>(parse_int("layers", a.get("layers", "2"), 1, 16));
-  c.dim = static_cast<int>(parse_int("dim", a.get("dim", "64"), 2, 1024));
+  c.steps = static_cast<int>(parse_int("steps", a.get("steps", "300"), 1, pe::limits::max_steps));
+  c.len = static_cast<int>(parse_int("len", a.get("len", "64"), 2, pe::limits::max_train_len));
+  c.batch = static_cast<int>(parse_int("batch", a.get("batch", "16"), 1, pe::limits::max_batch));
+  c.layers = static_cast<int>(parse_int("layers", a.get("layers", "2"), 1, pe::limits::max_layers));
+  c.dim = static_cast<int>(parse_int("dim", a.get("dim", "64"), 2, pe::limits::max_train_dim));
   c.heads = static_cast<int>(parse_int("heads", a.get("heads", "4"), 1, pe::limits::max_heads));
   c.lr = parse_real("lr", a.get("lr", "0.003"));
-  if (a.has("warmup")) c.warmup = static_cast<int>(parse_int("warmup", a.get("warmup", ""), 0, 1000000));
+  if (a.has("warmup")) c.warmup = static_cast<int>(parse_int("warmup", a.get("warmup", ""), 0, pe::limits::max_steps));
   c.weight_decay = parse_real("weight-decay", a.get("weight-decay", "0.1"));
   c.clip = parse_real("clip", a.get("clip", "1"));
   c.seed = static_cast<std::uint64_t>(parse_int("seed", a.get("seed", "1"), 0, 4294967295LL));
-  c.eval_sequences = static_cast<int>(parse_int("eval-sequences", a.get("eval-sequences", "16"), 1, 4096));
+  c.eval_sequences = static_cast<int>(parse_int("eval-sequences", a.get("eval-sequences", "16"), 1, pe::limits::max_batch));
   if (a.has("eval-lens"))
-    for (long long l : parse_int_list("eval-lens", a.get("eval-lens", ""), 2, pe::limits::max_tokens))
+    for (long long l : parse_int_list("eval-lens", a.get("eval-lens", ""), 2, pe::limits::max_eval_len))
       c.eval_lens.push_back(static_cast<int>(l));
   return c;
 }
@@ -356,17 +389,62 @@ int cmd_loss(const Args& a) {
   return 0;
 }
 
+// The text of --NAME, or of --NAME-file (a path, or - for standard input); not both.
+std::string text_option(const Args& a, const std::string& name) {
+  const bool inline_text = a.has(name), file = a.has(name + "-file");
+  pe::require(!(inline_text && file), "give --" + name + " or --" + name + "-file, not both");
+  if (!file) return a.get(name, "");
+  const std::string path = a.get(name + "-file", "");
+  if (path != "-") return read_file(path, "--" + name + "-file");
+  std::ostringstream s;
+  s << std::cin.rdbuf();
+  return s.str();
+}
+
+// --compare (or --compare-file); absent: "" (the probe compares with the reversed
+// sentence); given but empty: an error, not a silent reversal.
+std::string compare_text(const Args& a) {
+  if (!a.has("compare") && !a.has("compare-file")) return "";
+  const std::string t = text_option(a, "compare");
+  pe::require(!t.empty(), "--compare is empty (leave it out to compare with the sentence reversed)");
+  return t;
+}
+
+int cmd_sample(const Args& a) {
+  pe::require(a.positional.empty(), "sample takes no positional argument");
+  pe::require(a.has("model"), "sample needs --model FILE (a checkpoint of pe-cli train --save)");
+  pe::require(a.has("prompt"), "sample needs --prompt TEXT (words of the model's task)");
+  pe::Checkpoint ck = pe::checkpoint_decode(pe::safetensors_load(a.get("model", "")));
+  pe::SampleOptions o;
+  o.prompt = a.get("prompt", "");
+  o.count = static_cast<int>(parse_int("count", a.get("count", "20"), 1, 512));
+  o.temperature = parse_real("temperature", a.get("temperature", "0.8"));
+  o.seed = static_cast<std::uint64_t>(parse_int("seed", a.get("seed", "1"), 0, 4294967295LL));
+  const std::vector<std::string> tokens = pe::sample_continuation(*ck.model, ck.vocab, o);
+  std::ostringstream buf;
+  if (a.has("json")) {
+    pe::JsonWriter w(buf);
+    w.begin_object().key("tokens").begin_array();
+    for (const auto& t : tokens) w.value(t);
+    w.end_array().end_object();
+  } else {
+    for (std::size_t i = 0; i < tokens.size(); ++i) buf << (i ? " " : "") << tokens[i];
+  }
+  std::cout << buf.str() << "\n";
+  return 0;
+}
+
 int cmd_probe_model(const Args& a) {
-  pe::require(a.has("sentence"), "probe needs --sentence TEXT");
+  pe::require(a.has("sentence") || a.has("sentence-file"), "probe needs --sentence TEXT (or --sentence-file PATH)");
   for (const char* k : {"scheme", "dim", "heads", "seed", "causal", "no-weights"})
     pe::require(!a.has(k), std::string("--") + k + " does not apply with --model (the checkpoint fixes it)");
   pe::require(a.settings.empty(), "--set does not apply with --model (the checkpoint fixes the settings)");
   pe::Checkpoint ck = pe::checkpoint_decode(pe::safetensors_load(a.get("model", "")));
   pe::ModelProbeOptions o;
-  o.sentence = a.get("sentence", "");
-  o.compare = a.get("compare", "");
+  o.sentence = text_option(a, "sentence");
+  o.compare = compare_text(a);
   o.layer = static_cast<int>(parse_int("layer", a.get("layer", "0"), 0, 15));
-  o.shift = static_cast<int>(parse_int("shift", a.get("shift", "16"), 0, 1 << 20));
+  o.shift = static_cast<int>(parse_int("shift", a.get("shift", "16"), 0, pe::limits::max_shift));
   const pe::ProbeResult r = pe::run_model_probe(*ck.model, ck.vocab, o);
   pe::ProbeOptions po;
   po.dim = ck.model->config().dim;
@@ -392,15 +470,15 @@ int cmd_probe(const Args& a) {
   if (a.has("model")) return cmd_probe_model(a);
   pe::require(!a.has("layer"), "--layer needs --model");
   pe::ProbeOptions o;
-  pe::require(a.has("sentence"), "probe needs --sentence TEXT");
+  pe::require(a.has("sentence") || a.has("sentence-file"), "probe needs --sentence TEXT (or --sentence-file PATH)");
   pe::require(a.positional.empty(), "probe takes no positional argument '" +
                                         (a.positional.empty() ? std::string() : a.positional[0]) + "'");
-  o.sentence = a.get("sentence", "");
-  o.compare = a.get("compare", "");
+  o.sentence = text_option(a, "sentence");
+  o.compare = compare_text(a);
   o.dim = static_cast<int>(parse_int("dim", a.get("dim", "64"), 1, pe::limits::max_dim));
   o.heads = static_cast<int>(parse_int("heads", a.get("heads", "4"), 1, pe::limits::max_heads));
   o.seed = static_cast<std::uint64_t>(parse_int("seed", a.get("seed", "1"), 0, (1LL << 53)));
-  o.shift = static_cast<int>(parse_int("shift", a.get("shift", "16"), 0, 1 << 20));
+  o.shift = static_cast<int>(parse_int("shift", a.get("shift", "16"), 0, pe::limits::max_shift));
   o.causal = a.has("causal");
   o.weights = !a.has("no-weights");
   const std::string which = a.get("scheme", "all");
@@ -441,41 +519,83 @@ int cmd_probe(const Args& a) {
   return 0;
 }
 
+// One line for the terminal: control characters (newlines, escape sequences) shown as
+// \n, \xNN; at most 300 bytes, cut at a character boundary.
+std::string one_line(const std::string& m) {
+  std::string out;
+  for (unsigned char c : m) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else out += static_cast<char>(c);
+  }
+  const std::size_t limit = 300;
+  if (out.size() <= limit) return out;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return out.substr(0, cut) + "... (" + std::to_string(m.size()) + " bytes in all)";
+}
+
+struct Command {
+  const char* name;
+  std::vector<std::string> flags, valued;
+  int (*run)(const Args&);
+};
+
+std::vector<Command> commands() {
+  auto train_valued = kTrainValued;
+  train_valued.insert(train_valued.end(), {"scheme", "save"});
+  auto lab_valued = kTrainValued;
+  lab_valued.insert(lab_valued.end(), {"schemes", "seeds"});
+  return {
+      {"schemes", {"json"}, {}, cmd_schemes},
+      {"table", {"json"}, {"len", "dim", "heads", "set"}, cmd_table},
+      {"probe", {"json", "causal", "no-weights"},
+       {"sentence", "compare", "sentence-file", "compare-file", "scheme", "dim", "heads", "seed", "shift", "set",
+        "model", "layer"},
+       cmd_probe},
+      {"train", {"json"}, train_valued, cmd_train},
+      {"lab", {"json"}, lab_valued, cmd_lab},
+      {"loss", {"json"}, {"model", "batch", "grads"}, cmd_loss},
+      {"sample", {"json"}, {"model", "prompt", "count", "temperature", "seed"}, cmd_sample},
+  };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
-    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
-      std::cout << kUsage;
-      return argc < 2 ? 2 : 0;
+    if (argc < 2) {
+      std::cerr << kUsage;
+      return 2;
     }
     const std::string cmd = argv[1];
-    if (cmd == "schemes") return cmd_schemes(parse_args(argc, argv, {"json"}, {}));
-    if (cmd == "table") return cmd_table(parse_args(argc, argv, {"json"}, {"len", "dim", "heads", "set"}));
-    if (cmd == "probe")
-      return cmd_probe(parse_args(argc, argv, {"json", "causal", "no-weights"},
-                                  {"sentence", "compare", "scheme", "dim", "heads", "seed", "shift", "set", "model",
-                                   "layer"}));
-    if (cmd == "train") {
-      auto valued = kTrainValued;
-      valued.insert(valued.end(), {"scheme", "save"});
-      return cmd_train(parse_args(argc, argv, {"json"}, valued));
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+      std::cout << kUsage;
+      return 0;
     }
-    if (cmd == "lab") {
-      auto valued = kTrainValued;
-      valued.insert(valued.end(), {"schemes", "seeds"});
-      return cmd_lab(parse_args(argc, argv, {"json"}, valued));
+    for (const auto& c : commands()) {
+      if (cmd != c.name) continue;
+      const Args a = parse_args(argc, argv, c.flags, c.valued);
+      if (a.help) {
+        std::cout << kUsage;
+        return 0;
+      }
+      return c.run(a);
     }
-    if (cmd == "loss") return cmd_loss(parse_args(argc, argv, {"json"}, {"model", "batch", "grads"}));
-    throw pe::Error("unknown command '" + cmd + "' (schemes, table, probe, train, lab, loss)");
+    throw pe::Error("unknown command '" + cmd + "' (schemes, table, probe, train, lab, loss, sample)");
   } catch (const pe::Error& e) {
-    std::cerr << "pe-cli: " << e.what() << "\n";
+    std::cerr << "pe-cli: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {
     std::cerr << "pe-cli: out of memory\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "pe-cli: internal error: " << e.what() << "\n";
+    std::cerr << "pe-cli: internal error: " << one_line(e.what()) << "\n";
     return 3;
   }
 }

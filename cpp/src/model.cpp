@@ -27,8 +27,8 @@ void check_range(const char* field, long long v, long long lo, long long hi) {
 }  // namespace
 
 void check_model_config(const ModelConfig& c) {
-  check_range("layers", c.layers, 1, 16);
-  check_range("dim", c.dim, 2, 1024);
+  check_range("layers", c.layers, 1, limits::max_layers);
+  check_range("dim", c.dim, 2, limits::max_train_dim);
   check_range("heads", c.heads, 1, limits::max_heads);
   require(c.dim % c.heads == 0, "dim " + std::to_string(c.dim) + " is not divisible by heads " +
                                     std::to_string(c.heads) + " (each head needs a whole width)");

@@ -7,6 +7,8 @@
 #include <map>
 
 #include "pe/error.hpp"
+#include "pe/limits.hpp"
+#include "pe/rng.hpp"
 #include "pe/tokenizer.hpp"
 
 namespace pe {
@@ -55,11 +57,45 @@ std::vector<int> vocab_ids(const std::vector<std::string>& vocab, const std::vec
   return out;
 }
 
+std::vector<std::string> sample_continuation(Model& model, const std::vector<std::string>& vocab,
+                                             const SampleOptions& o) {
+  require(o.count >= 1 && o.count <= 512, "count " + std::to_string(o.count) + " is out of range [1, 512]");
+  require(std::isfinite(o.temperature) && o.temperature >= 0 && o.temperature <= 10,
+          "temperature " + std::to_string(o.temperature) + " is out of range [0, 10]");
+  std::vector<int> context = vocab_ids(vocab, token_texts(tokenize(o.prompt, limits::max_tokens, "prompt")));
+  const int V = model.config().vocab;
+  const int limit = model.position_limit() > 0 ? model.position_limit() : limits::max_tokens;
+  Rng rng(o.seed);
+  ModelCache cache;
+  std::vector<std::string> out;
+  std::vector<double> p(static_cast<std::size_t>(V));
+  for (int t = 0; t < o.count; ++t) {
+    const int n = std::min(static_cast<int>(context.size()), limit);
+    model.forward(context.data() + (context.size() - static_cast<std::size_t>(n)), nullptr, n, cache);
+    const float* row = cache.logits.data() + static_cast<std::size_t>(n - 1) * V;
+    int next = cache.predicted[static_cast<std::size_t>(n - 1)];
+    if (o.temperature > 0) {
+      const double mx = *std::max_element(row, row + V);
+      double sum = 0;
+      for (int v = 0; v < V; ++v) sum += p[static_cast<std::size_t>(v)] = std::exp((row[v] - mx) / o.temperature);
+      double u = rng.uniform() * sum;
+      for (next = 0; next < V - 1; ++next) {
+        u -= p[static_cast<std::size_t>(next)];
+        if (u <= 0) break;
+      }
+    }
+    context.push_back(next);
+    out.push_back(vocab[static_cast<std::size_t>(next)]);
+  }
+  return out;
+}
+
 ProbeResult run_model_probe(Model& model, const std::vector<std::string>& vocab, const ModelProbeOptions& o) {
   const ModelConfig& mc = model.config();
   require(o.layer >= 0 && o.layer < mc.layers, "layer " + std::to_string(o.layer) + " does not exist (the model has " +
                                                    std::to_string(mc.layers) + ")");
-  require(o.shift >= 0 && o.shift <= (1 << 20), "shift " + std::to_string(o.shift) + " is out of range [0, 2^20]");
+  require(o.shift >= 0 && o.shift <= limits::max_shift,
+          "shift " + std::to_string(o.shift) + " is out of range [0, " + std::to_string(limits::max_shift) + "]");
   ProbeResult r;
   r.tokens = token_texts(tokenize(o.sentence, limits::max_tokens, "sentence"));
   if (o.compare.empty()) {

@@ -32,21 +32,21 @@ void check_real(const char* field, double v, double lo, double hi) {
 }  // namespace
 
 void check_train_config(const TrainConfig& c) {
-  check_int("steps", c.steps, 1, 1000000);
-  check_int("len", c.len, 2, 2048);
-  check_int("batch", c.batch, 1, 4096);
+  check_int("steps", c.steps, 1, limits::max_steps);
+  check_int("len", c.len, 2, limits::max_train_len);
+  check_int("batch", c.batch, 1, limits::max_batch);
   check_real("lr", c.lr, 0.0, 10.0);
   check_real("min_lr_ratio", c.min_lr_ratio, 0.0, 1.0);
-  check_int("warmup", c.warmup, -1, 1000000);
+  check_int("warmup", c.warmup, -1, limits::max_steps);
   check_real("weight_decay", c.weight_decay, 0.0, 10.0);
   check_real("beta1", c.beta1, 0.0, 0.999999);
   check_real("beta2", c.beta2, 0.0, 0.999999);
   check_real("eps", c.eps, 1e-30, 1.0);
   check_real("clip", c.clip, 0.0, 1e6);
-  check_int("eval_sequences", c.eval_sequences, 1, 4096);
-  for (int l : c.eval_lens) check_int("eval length", l, 2, 4096);
-  check_int("layers", c.layers, 1, 16);
-  check_int("dim", c.dim, 2, 1024);
+  check_int("eval_sequences", c.eval_sequences, 1, limits::max_batch);
+  for (int l : c.eval_lens) check_int("eval length", l, 2, limits::max_eval_len);
+  check_int("layers", c.layers, 1, limits::max_layers);
+  check_int("dim", c.dim, 2, limits::max_train_dim);
   check_int("heads", c.heads, 1, limits::max_heads);
   find_scheme(c.scheme);  // unknown scheme: the registry's message, before any work
 }
@@ -166,7 +166,7 @@ double Trainer::tokens_per_second() const { return seconds_ > 0 ? tokens_ / seco
 EvalResult Trainer::evaluate(int len) const {
   EvalResult r;
   r.len = len;
-  check_int("eval length", len, 2, 4096);
+  check_int("eval length", len, 2, limits::max_eval_len);
   require(len >= task_->min_len(), "eval length " + std::to_string(len) + " is too short for task " + config_.task +
                                        " (at least " + std::to_string(task_->min_len()) + ")");
   const int limit = model_->position_limit();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "pe/error.hpp"
+#include "pe/limits.hpp"
 
 namespace pe {
 
@@ -69,13 +70,13 @@ TrainConfig train_config_from_json(const std::string& text) {
     } else if (k == "task") c.task = string_of(k, v);
     else if (k == "text") c.task_options.text = string_of(k, v);
     else if (k == "text_level") c.task_options.level = string_of(k, v);
-    else if (k == "layers") c.layers = static_cast<int>(whole_of(k, v, 1, 16));
-    else if (k == "dim") c.dim = static_cast<int>(whole_of(k, v, 2, 1024));
-    else if (k == "heads") c.heads = static_cast<int>(whole_of(k, v, 1, 64));
-    else if (k == "len") c.len = static_cast<int>(whole_of(k, v, 2, 2048));
-    else if (k == "batch") c.batch = static_cast<int>(whole_of(k, v, 1, 4096));
-    else if (k == "steps") c.steps = static_cast<int>(whole_of(k, v, 1, 1000000));
-    else if (k == "warmup") c.warmup = static_cast<int>(whole_of(k, v, 0, 1000000));
+    else if (k == "layers") c.layers = static_cast<int>(whole_of(k, v, 1, limits::max_layers));
+    else if (k == "dim") c.dim = static_cast<int>(whole_of(k, v, 2, limits::max_train_dim));
+    else if (k == "heads") c.heads = static_cast<int>(whole_of(k, v, 1, limits::max_heads));
+    else if (k == "len") c.len = static_cast<int>(whole_of(k, v, 2, limits::max_train_len));
+    else if (k == "batch") c.batch = static_cast<int>(whole_of(k, v, 1, limits::max_batch));
+    else if (k == "steps") c.steps = static_cast<int>(whole_of(k, v, 1, limits::max_steps));
+    else if (k == "warmup") c.warmup = static_cast<int>(whole_of(k, v, 0, limits::max_steps));
     else if (k == "lr") c.lr = number_of(k, v);
     else if (k == "min_lr_ratio") c.min_lr_ratio = number_of(k, v);
     else if (k == "weight_decay") c.weight_decay = number_of(k, v);
@@ -84,10 +85,10 @@ TrainConfig train_config_from_json(const std::string& text) {
     else if (k == "eps") c.eps = number_of(k, v);
     else if (k == "clip") c.clip = number_of(k, v);
     else if (k == "seed") c.seed = static_cast<std::uint64_t>(whole_of(k, v, 0, 4294967295LL));
-    else if (k == "eval_sequences") c.eval_sequences = static_cast<int>(whole_of(k, v, 1, 4096));
+    else if (k == "eval_sequences") c.eval_sequences = static_cast<int>(whole_of(k, v, 1, limits::max_batch));
     else if (k == "eval_lens") {
       require(v.is(JsonValue::Type::array), "trainer option 'eval_lens' must be a list of lengths");
-      for (const auto& x : v.items) c.eval_lens.push_back(static_cast<int>(whole_of(k, x, 2, 4096)));
+      for (const auto& x : v.items) c.eval_lens.push_back(static_cast<int>(whole_of(k, x, 2, limits::max_eval_len)));
     } else {
       throw Error("unknown trainer option '" + k + "'");
     }

@@ -11,6 +11,7 @@
 //   modelLoad(bytes: Uint8Array)   -> {handle, vocab, config (JSON text), task}
 //   modelProbe(handle, json)       -> {tokens, tokens_compare, schemes: {name: {...}}} as probe()
 //   modelLoss(handle, json, grads) -> {loss}
+//   modelSample(handle, json)      -> {tokens: [strings]}; json {prompt, count, temperature, seed}
 //   modelFree(handle)
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
@@ -181,6 +182,26 @@ val model_loss(int handle, std::string json, bool grads) {
   });
 }
 
+val model_sample(int handle, std::string json) {
+  return pe::wasm::guarded([&] {
+    Session& s = session(handle);
+    const pe::JsonValue doc = pe::json_parse(json, "sample options");
+    if (!doc.is(pe::JsonValue::Type::object)) throw pe::Error("sample options must be a JSON object");
+    pe::SampleOptions o;
+    for (const auto& m : doc.members) {
+      const bool num = m.second.is(pe::JsonValue::Type::number);
+      if (m.first == "prompt" && m.second.is(pe::JsonValue::Type::string)) o.prompt = m.second.string;
+      else if (m.first == "count" && num && m.second.number == static_cast<int>(m.second.number)) o.count = static_cast<int>(m.second.number);
+      else if (m.first == "temperature" && num) o.temperature = m.second.number;
+      else if (m.first == "seed" && num && m.second.number >= 0 && m.second.number < 4294967296.0) o.seed = static_cast<std::uint64_t>(m.second.number);
+      else throw pe::Error("sample option '" + m.first + "' is unknown or of the wrong type");
+    }
+    val out = val::object();
+    out.set("tokens", string_list(pe::sample_continuation(s.model(), s.vocab(), o)));
+    return out;
+  });
+}
+
 void model_free(int handle) { sessions().erase(handle); }
 
 }  // namespace
@@ -193,5 +214,6 @@ EMSCRIPTEN_BINDINGS(pe_training) {
   emscripten::function("modelLoad", &model_load);
   emscripten::function("modelProbe", &model_probe);
   emscripten::function("modelLoss", &model_loss);
+  emscripten::function("modelSample", &model_sample);
   emscripten::function("modelFree", &model_free);
 }

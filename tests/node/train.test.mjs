@@ -79,3 +79,23 @@ test('bad trainer input is a thrown Error naming the field, and the module keeps
   assert.equal(t.step(2).losses.length, 2);
   t.free();
 });
+
+test('sampling: count tokens from the vocabulary, the same for the same seed, greedy at temperature 0', () => {
+  const t = engines.simd.trainer({ ...CONFIG, steps: 30 });
+  t.step(30);
+  const a = t.sample({ prompt: 'the dog chased', count: 12, temperature: 1, seed: 5 });
+  assert.equal(a.length, 12);
+  for (const w of a) assert.ok(t.vocab.includes(w), `${w} is in the vocabulary`);
+  assert.deepEqual(t.sample({ prompt: 'the dog chased', count: 12, temperature: 1, seed: 5 }), a);
+  const g1 = t.sample({ prompt: 'the dog chased', count: 8, temperature: 0, seed: 1 });
+  const g2 = t.sample({ prompt: 'the dog chased', count: 8, temperature: 0, seed: 2 });
+  assert.deepEqual(g1, g2, 'temperature 0 ignores the seed');
+  // the scalar build draws the same greedy continuation from the same checkpoint
+  const m = engines.scalar.loadModel(t.save());
+  assert.deepEqual(m.sample({ prompt: 'the dog chased', count: 8, temperature: 0 }), g1);
+  assert.throws(() => t.sample({ prompt: 'the zebra chased', count: 3 }), /'zebra' is not in the trained model's vocabulary/);
+  assert.throws(() => t.sample({ prompt: 'the dog', count: 0 }), /count/);
+  assert.throws(() => t.sample({ prompt: 'the dog', temperature: -1 }), /temperature/);
+  m.free();
+  t.free();
+});

@@ -16,7 +16,8 @@
 //        .evaluate(len) -> {len, loss, accuracy, applicable, reason}, and the calls below
 //   engine.loadModel(bytes: Uint8Array) -> TrainedModel (a safetensors checkpoint)
 //   model.save() -> Uint8Array; model.probe({sentence, compare, layer, shift}) -> as probe();
-//   model.loss({tokens, targets}, grads) -> number; model.free()
+//   model.loss({tokens, targets}, grads) -> number; model.sample({prompt, count, temperature, seed})
+//   -> [token strings]; model.free()
 //   (C++: train.hpp, checkpoint.hpp, model_probe.hpp; options cross as JSON text)
 
 // (module (func (result v128) i32.const 0 i8x16.splat))
@@ -104,6 +105,10 @@ export class TrainedModel {
 
   loss(batch, grads = false) {
     return unwrap(this.module.modelLoss(this.handle, JSON.stringify(batch ?? {}), Boolean(grads))).loss;
+  }
+
+  sample(options) {
+    return unwrap(this.module.modelSample(this.handle, JSON.stringify(options ?? {}))).tokens;
   }
 
   free() {

@@ -10,6 +10,7 @@
 //   attention           (heads, n, n) weights of the chosen layer, for both sentences
 // Rounding-level values read 0 with the raw value kept, as in probe.hpp.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,20 @@ struct ModelProbeOptions {
 // Throws pe::Error for a word outside the model's vocabulary (naming it), an empty
 // sentence, or a layer that does not exist.
 ProbeResult run_model_probe(Model& model, const std::vector<std::string>& vocab, const ModelProbeOptions& options);
+
+// Sampling continuations of a prompt from a trained model: `count` tokens, each drawn
+// from softmax(logits / temperature) of the last position (temperature 0: the argmax),
+// from Rng(seed). The context is the prompt and what was drawn so far, cut to its last
+// max_len tokens when the scheme has no encoding further (learned).
+struct SampleOptions {
+  std::string prompt;
+  int count = 20;            // tokens to draw, [1, 512]
+  double temperature = 0.8;  // [0, 10]
+  std::uint64_t seed = 1;
+};
+// The drawn tokens' strings. Throws pe::Error for a word outside the vocabulary.
+std::vector<std::string> sample_continuation(Model& model, const std::vector<std::string>& vocab,
+                                             const SampleOptions& options);
 
 // Token ids of a sentence in the model's vocabulary (the probe's tokenizer); throws
 // pe::Error naming the first unknown word.

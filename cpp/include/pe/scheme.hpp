@@ -13,8 +13,9 @@
 // of the hook's input in place, and accumulates (+=) the gradients of the scheme's own
 // tensors. The defaults pass gradients through unchanged, which is right only for the
 // default (identity) forward hooks: a scheme that overrides a forward hook overrides
-// its backward too, and the gradient check over every registered scheme
-// (tests/cpp/test_model.cpp) fails when it does not.
+// its backward too, and the gradient checks over every registered scheme fail when it
+// does not (hook by hook: tests/cpp/test_scheme_backward.cpp; through the whole model:
+// tests/cpp/test_model.cpp).
 //
 // Trainable tensors (learned's table, T5's bias, Shaw's aK/aV, CoPE's position table,
 // CPE's kernel) are declared by param_specs(), filled with their seeded initial values
@@ -93,7 +94,8 @@ struct ParamViews {
   std::vector<float*> grad;
 };
 
-// Gradients of one head's queries and keys, for biases computed from content.
+// Gradients of one head's queries and keys, for biases computed from content (either
+// pointer may be null: no gradient wanted).
 struct HeadGrad {
   float* dq = nullptr;  // (n, dh), accumulated
   float* dk = nullptr;  // (n, dh), accumulated
@@ -145,7 +147,9 @@ class Scheme {
   virtual bool has_value_terms() const { return false; }
 
   // ---- trainable tensors --------------------------------------------------------
-  // The tensors of a layer of this shape (none by default).
+  // The tensors of a layer of this shape (none by default). They may depend on d and
+  // heads but never on shape.n: the model declares them at max_len, the probe at the
+  // sentence's length.
   virtual std::vector<ParamTensorSpec> param_specs(const LayerShape& shape) const {
     (void)shape;
     return {};
