@@ -9,7 +9,7 @@
 //   pe_bench_native peak        -> {"peak": {chains, gflops}} (the loop of peak_madd.hpp)
 //   pe_bench_native memory N [--scheme rope]
 //     -> {"memory": {n, max_rss_bytes, cache_bytes}}: the whole streaming layer
-//        (setup, run, output) in this process; max RSS from getrusage.
+//        (setup, run, output) in this process; max RSS as peak_rss_bytes() reads it.
 //   pe_bench_native train [--scheme rope] [--task stories] [--lens 64,256] [--batch 16]
 //                         [--min-time 0.5]
 //     -> {"train": [{scheme, task, len, batch, tokens, parameters, first_ms, median_ms
@@ -20,7 +20,7 @@
 //        4 heads), seed 1, a 1000-step schedule, as scripts/bench/run.mjs creates it.
 //   pe_bench_native train-memory L [--scheme rope] [--task stories] [--batch 16] [--steps 2]
 //     -> {"train_memory": {len, batch, steps, max_rss_bytes, parameter_bytes}}: a trainer
-//        at length L after `steps` steps; max RSS from getrusage.
+//        at length L after `steps` steps; max RSS as peak_rss_bytes() reads it.
 // Times are CPU time of the thread (the machine may be shared), wall time beside it.
 // Bad arguments or input: exit 2 with one line on stderr.
 #include <sys/resource.h>
@@ -30,6 +30,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -54,6 +55,19 @@ double cpu_ms() {
   timespec t{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
   return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
+}
+
+// Peak resident set of this process: VmHWM of /proc/self/status, else getrusage. Not
+// getrusage first: Linux carries ru_maxrss across fork and exec, so a bench started by
+// Node would report Node's own peak (~200 MiB) when it is the larger.
+long long peak_rss_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atoll(line.c_str() + 6) * 1024;  // "VmHWM:  1234 kB"
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<long long>(ru.ru_maxrss) * 1024;  // Linux: KiB
 }
 
 struct Times {
@@ -199,12 +213,11 @@ int cmd_memory(const Options& o, int n) {
   pe::AttentionBench bench(s);
   bench.run();
   bench.output();
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
+  const long long rss = peak_rss_bytes();
   pe::JsonWriter w(std::cout);
   w.begin_object().key("memory").begin_object();
   w.key("n").value(n).key("scheme").value(s.scheme);
-  w.key("max_rss_bytes").value(static_cast<long long>(ru.ru_maxrss) * 1024);  // Linux: KiB
+  w.key("max_rss_bytes").value(rss);
   w.key("cache_bytes").value(static_cast<long long>(bench.cache_bytes()));
   w.key("checksum").value(bench.checksum());
   w.end_object().end_object();
@@ -241,13 +254,12 @@ int cmd_train(const Options& o) {
 int cmd_train_memory(const Options& o, int len) {
   pe::Trainer trainer(train_config(o, len));
   for (int i = 0; i < o.steps; ++i) trainer.step();
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
+  const long long rss = peak_rss_bytes();
   const pe::ParamBlock& P = trainer.model().params();
   pe::JsonWriter w(std::cout);
   w.begin_object().key("train_memory").begin_object();
   w.key("len").value(len).key("batch").value(o.batch).key("steps").value(o.steps);
-  w.key("max_rss_bytes").value(static_cast<long long>(ru.ru_maxrss) * 1024);  // Linux: KiB
+  w.key("max_rss_bytes").value(rss);
   w.key("parameter_bytes").value(static_cast<long long>(4 * sizeof(float) * P.value.size()));  // values, grads, m, v
   w.end_object().end_object();
   std::cout << "\n";

@@ -190,8 +190,8 @@ async function measureEnv(env, out) {
 }
 
 // Tokens/s of training steps: our trainer in both WASM builds, then tfjs (random ids
-// from the task's vocabulary).
-async function measureTrain(env, out, vocab) {
+// from the task's vocabulary). model: {layers, dim, heads, vocab} of our trainer.
+async function measureTrain(env, out, model) {
   for (const build of ['simd', 'scalar']) {
     out[build] = {};
     const instance = await env.load(build);
@@ -202,13 +202,16 @@ async function measureTrain(env, out, vocab) {
       progress(`${env.name} train ${build} L=${len}: ${out[build][len].tokens_per_s.toFixed(0)} tokens/s (${out[build][len].steps} steps)`);
     }
   }
-  out.tfjs = {};
+  // tfjs as its autograd writes the products (transpose flags), then with explicit transposes
   await env.loadTfjsGradients?.();
-  for (const len of TRAIN_LENS) {
-    const t = await env.create('tfjs-train', null, { len, batch: TRAIN.batch, vocab, seed: TRAIN.seed });
-    out.tfjs[len] = trainResult(await measure(env.sampler(t), t.tokens, TRAIN_POLICY), t.tokens, await env.checksum(t));
-    await env.free(t);
-    progress(`${env.name} train tfjs-wasm L=${len}: ${out.tfjs[len].tokens_per_s.toFixed(0)} tokens/s (${out.tfjs[len].steps} steps)`);
+  for (const [key, transposes] of [['tfjs', 'flags'], ['tfjs_explicit', 'explicit']]) {
+    out[key] = {};
+    for (const len of TRAIN_LENS) {
+      const t = await env.create('tfjs-train', null, { ...model, len, batch: TRAIN.batch, seed: TRAIN.seed, transposes });
+      out[key][len] = trainResult(await measure(env.sampler(t), t.tokens, TRAIN_POLICY), t.tokens, await env.checksum(t));
+      await env.free(t);
+      progress(`${env.name} train tfjs-wasm (${transposes}) L=${len}: ${out[key][len].tokens_per_s.toFixed(0)} tokens/s (${out[key][len].steps} steps)`);
+    }
   }
 }
 
@@ -226,12 +229,14 @@ function trainResult(r, tokens, loss) {
   };
 }
 
+const trainModel = ({ layers, dim, heads, vocab }) => ({ layers, dim, heads, vocab });
+
 async function runTrain(node) {
   const started = Date.now();
   const train = (result.train = { meta: { ...TRAIN, lens: TRAIN_LENS, policy: TRAIN_POLICY }, node: {}, chromium: {}, native: {}, memory: {} });
   const probe = trainTarget(await node.load('simd'), { ...TRAIN, len: 64, batch: 1 });
-  train.meta.vocab = probe.vocab;
-  train.meta.parameters = probe.parameters;
+  const { layers, dim, heads } = probe.config;
+  Object.assign(train.meta, { layers, dim, heads, vocab: probe.vocab, parameters: probe.parameters });
   probe.free();
 
   progress('train: native');
@@ -239,7 +244,7 @@ async function runTrain(node) {
   for (const r of nat.train) train.native[r.len] = r;
   progress('train: node');
   await bundleTfjsGradients(tfjsGradients);
-  await measureTrain(node, train.node, train.meta.vocab);
+  await measureTrain(node, train.node, trainModel(train.meta));
   train.meta.seconds_node = (Date.now() - started) / 1000;
   return train;
 }
@@ -293,7 +298,7 @@ async function main() {
       if (train) {
         const started = Date.now();
         progress('train: chromium');
-        await measureTrain(chromium, train.chromium, train.meta.vocab);
+        await measureTrain(chromium, train.chromium, trainModel(train.meta));
         train.meta.seconds_chromium = (Date.now() - started) / 1000;
       }
     } finally {

@@ -93,13 +93,14 @@ export function trainTarget(module, { scheme, task, len, batch, layers, dim, hea
     flops: batch * len,
     parameters: created.parameters,
     vocab: created.vocab.length,
+    config: JSON.parse(created.config),  // the trainer's, defaults filled in
     checksum: () => loss,  // the last step's loss
     memoryBytes: () => module.HEAP8.buffer.byteLength,
     free: () => module.modelFree(created.handle),
   };
 }
 
-// setup: {len, batch, layers, dim, heads, vocab, seed}: random token ids.
+// setup: {len, batch, layers, dim, heads, vocab, seed, transposes}: random token ids.
 export function tfjsTrainTarget(tf, setup) {
   const trainer = createTfjsTrainer(tf, setup);
   let loss = NaN;
