@@ -33,6 +33,19 @@ void causal_mask(Block b, float* out, int ld) {
   }
 }
 
+// The query blocks of the full mode: one block of every key when not causal; causal,
+// blocks of kCausalRows queries, each with the keys up to its last query.
+constexpr int kCausalRows = 32;
+std::vector<Block> row_blocks(int n, bool causal) {
+  if (!causal) return {Block{0, n, 0, n}};
+  std::vector<Block> out;
+  for (int i0 = 0; i0 < n; i0 += kCausalRows) {
+    const int i1 = std::min(n, i0 + kCausalRows);
+    out.push_back(Block{i0, i1, 0, i1});
+  }
+  return out;
+}
+
 HeadView head_view(const AttentionCache& c, int h) {
   HeadView hv;
   hv.q = c.q_head(h);
@@ -146,16 +159,24 @@ void attention_mix_full(const Scheme& scheme, AttentionCache& c) {
   c.head_out.resize(sz(H) * sz(n) * sz(dh));
   c.row_max = std::vector<float>();
   c.row_sum = std::vector<float>();
-  const Block all{0, n, 0, n};
   for (int h = 0; h < H; ++h) {
     float* logits = c.logits.data() + h * nn;
     float* p = c.weights.data() + h * nn;
     float* o = c.head_out.data() + sz(h) * sz(n) * sz(dh);
-    attention_logits_block(scheme, c, h, all, logits, n);
-    std::copy(logits, logits + nn, p);
-    softmax_rows(p, n, n, n);
-    matmul_ab(o, dh, p, n, c.v_head(h), dh, n, dh, n, false);
-    scheme.add_value_terms(h, c.pos.data(), all, p, n, o, dh);
+    // Causal: rows [i0, i1) see keys [0, i1) only; the rest of their row is -inf
+    // (weight 0), so the products skip the masked upper triangle. The same numbers as
+    // one full block: the skipped terms are exact zeros.
+    for (const Block& b : row_blocks(n, c.shape.causal)) {
+      const int rows = b.i1 - b.i0;
+      float* lrow = logits + sz(b.i0) * sz(n);
+      float* prow = p + sz(b.i0) * sz(n);
+      attention_logits_block(scheme, c, h, b, lrow, n);
+      for (int r = 0; r < rows; ++r) std::fill(lrow + sz(r) * sz(n) + sz(b.j1), lrow + sz(r + 1) * sz(n), neg_inf);
+      std::copy(lrow, lrow + sz(rows) * sz(n), prow);
+      softmax_rows(prow, n, rows, n);
+      matmul_ab(o + sz(b.i0) * sz(dh), dh, prow, n, c.v_head(h), dh, rows, dh, b.j1, false);
+      scheme.add_value_terms(h, c.pos.data(), b, prow, n, o + sz(b.i0) * sz(dh), dh);
+    }
   }
   c.has_weights = true;
 }
@@ -219,13 +240,12 @@ void attention_backward(const Scheme& scheme, LayerWeightsView w, const Attentio
   const std::size_t per_head = sz(n) * sz(dh), nn = sz(n) * sz(n);
   s.dq.assign(sz(H) * per_head, 0.0f);
   s.dk.assign(sz(H) * per_head, 0.0f);
-  s.dv.resize(sz(H) * per_head);
+  s.dv.assign(sz(H) * per_head, 0.0f);
   s.dhead.resize(sz(H) * per_head);
   s.ds.resize(nn);
   const float scale = scheme.logit_scale(dh);
-  const Block all{0, n, 0, n};
+  const std::vector<Block> blocks = row_blocks(n, c.shape.causal);
   for (int h = 0; h < H; ++h) {
-    const float* p = c.weights.data() + sz(h) * nn;  // (n, n)
     const float* ho = c.head_out.data() + sz(h) * per_head;
     float* dho = s.dhead.data() + sz(h) * per_head;  // (n, dh)
     float* dq = s.dq.data() + sz(h) * per_head;
@@ -234,31 +254,39 @@ void attention_backward(const Scheme& scheme, LayerWeightsView w, const Attentio
     // out = sum_h head_out_h Wo[:, h]^T: d head_out_h (n, dh) = dout (n, d) . Wo[:, h dh : (h+1) dh]
     matmul_ab(dho, dh, dout, d, w.wo + sz(h) * sz(dh), d, n, dh, d, false);
     if (g.dwo) matmul_atb(g.dwo + sz(h) * sz(dh), d, dout, d, ho, dh, d, dh, n, true);
-    // head_out = p v (+ value terms): dp (n, n) = dho v^T; dv = p^T dho
-    matmul_abt(s.ds.data(), n, dho, dh, c.v_head(h), dh, n, n, dh, 1.0f, false);
-    scheme.add_value_terms_backward(h, c.pos.data(), all, p, n, dho, dh, s.ds.data(), n);
-    matmul_atb(dv, dh, p, n, dho, dh, n, dh, n, false);
-    // p = softmax(logits): d logits, 0 where masked (p = 0)
-    softmax_rows_backward(s.ds.data(), n, p, n, s.ds.data(), n, n, n);
-    scheme.add_logit_bias_backward(h, head_view(c, h), c.pos.data(), c.shape.causal, all, s.ds.data(), n,
-                                   HeadGrad{dq, dk});
-    // logits = scale q k^T: dq += scale ds k, dk += scale ds^T q
-    for (auto& x : s.ds) x *= scale;
-    matmul_ab(dq, dh, s.ds.data(), n, c.k_head(h), dh, n, dh, n, true);
-    matmul_atb(dk, dh, s.ds.data(), n, c.q_head(h), dh, n, dh, n, true);
+    // Per query block b (keys [0, b.j1); causal blocks skip the masked triangle):
+    for (const Block& b : blocks) {
+      const int rows = b.i1 - b.i0, cols = b.j1;
+      const float* p = c.weights.data() + sz(h) * nn + sz(b.i0) * sz(n);  // (rows, n)
+      float* ds = s.ds.data();                                             // (rows, n)
+      const float* dho_b = dho + sz(b.i0) * sz(dh);
+      // head_out = p v (+ value terms): dp = dho v^T; dv += p^T dho
+      matmul_abt(ds, n, dho_b, dh, c.v_head(h), dh, rows, cols, dh, 1.0f, false);
+      scheme.add_value_terms_backward(h, c.pos.data(), b, p, n, dho_b, dh, ds, n);
+      matmul_atb(dv, dh, p, n, dho_b, dh, cols, dh, rows, true);
+      // p = softmax(logits): d logits, 0 where masked (p = 0)
+      softmax_rows_backward(ds, n, p, n, ds, n, rows, cols);
+      scheme.add_logit_bias_backward(h, head_view(c, h), c.pos.data(), c.shape.causal, b, ds, n, HeadGrad{dq, dk});
+      // logits = scale q k^T: dq += scale ds k, dk += scale ds^T q
+      for (int r = 0; r < rows; ++r)
+        for (int j = 0; j < cols; ++j) ds[sz(r) * sz(n) + sz(j)] *= scale;
+      matmul_ab(dq + sz(b.i0) * sz(dh), dh, ds, n, c.k_head(h), dh, rows, dh, cols, true);
+      matmul_atb(dk, dh, ds, n, c.q_head(h) + sz(b.i0) * sz(dh), dh, cols, dh, rows, true);
+    }
   }
   scheme.encode_query_key_backward(s.dq.data(), s.dk.data(), H, n, dh, c.pos.data());
-  for (int h = 0; h < H; ++h) {
-    // q_h = x Wq_h^T with Wq_h = rows [h dh, (h+1) dh): dx += dq_h Wq_h, dWq_h += dq_h^T x
-    const std::size_t wrow = sz(h) * sz(dh) * sz(d);
-    const float* grads[3] = {s.dq.data() + sz(h) * per_head, s.dk.data() + sz(h) * per_head,
-                             s.dv.data() + sz(h) * per_head};
-    const float* weights[3] = {w.wq, w.wk, w.wv};
-    float* wgrads[3] = {g.dwq, g.dwk, g.dwv};
-    for (int t = 0; t < 3; ++t) {
-      matmul_ab(dx, d, grads[t], dh, weights[t] + wrow, d, n, d, dh, true);
-      if (wgrads[t]) matmul_atb(wgrads[t] + wrow, d, grads[t], dh, c.x.data(), d, dh, d, n, true);
-    }
+  // q = x Wq^T per head: with every head's gradient side by side, dQ (n, d), one product
+  // each over the full width: dx += dQ Wq, dWq += dQ^T x (likewise k, v).
+  s.dfull.resize(sz(n) * sz(d));
+  const float* grads[3] = {s.dq.data(), s.dk.data(), s.dv.data()};
+  const float* weights[3] = {w.wq, w.wk, w.wv};
+  float* wgrads[3] = {g.dwq, g.dwk, g.dwv};
+  for (int t = 0; t < 3; ++t) {
+    for (int h = 0; h < H; ++h)
+      for (int i = 0; i < n; ++i)
+        std::copy_n(grads[t] + sz(h) * per_head + sz(i) * sz(dh), dh, s.dfull.data() + sz(i) * sz(d) + sz(h) * sz(dh));
+    matmul_ab(dx, d, s.dfull.data(), d, weights[t], d, n, d, d, true);
+    if (wgrads[t]) matmul_atb(wgrads[t], d, s.dfull.data(), d, c.x.data(), d, d, d, n, true);
   }
 }
 

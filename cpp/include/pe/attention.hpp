@@ -124,7 +124,8 @@ void attention_output(LayerWeightsView w, AttentionCache& cache);
 // Buffers of one backward pass, reused across calls.
 struct AttentionGradScratch {
   std::vector<float> dq, dk, dv, dhead;  // (heads, n, dh)
-  std::vector<float> ds;                 // (n, n) gradient of one head's weights, then logits
+  std::vector<float> ds;                 // (rows, n) gradient of one block's weights, then logits
+  std::vector<float> dfull;              // (n, d) one projection's gradient, heads side by side
 };
 // The backward of attention_project .. attention_output for the layer in cache (causal
 // or not, every scheme's hooks through their *_backward twins). dout: (n, d) gradient of
