@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the project needs, only when it is missing (idempotent):
-#   Debian: emscripten xtensor-dev xtl-dev catch2 chromium cmake g++ make nodejs npm
+#   Debian: emscripten xtensor-dev xtl-dev catch2 chromium cmake g++ make clang libclang-rt-dev
+#           (clang and libFuzzer: the fuzz targets, tests/fuzz/) nodejs npm
 #   npm:    `npm ci` when node_modules does not match package-lock.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in emscripten xtensor-dev xtl-dev catch2 chromium cmake g++ make; do
+for pkg in emscripten xtensor-dev xtl-dev catch2 chromium cmake g++ make clang libclang-rt-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 command -v node >/dev/null 2>&1 || need+=(nodejs)

@@ -6,7 +6,8 @@
 #   3. kernel tests compiled to WASM (SIMD, scalar)  node build/wasm-*/pe_kernel_tests.cjs
 #   4. Node tests of the built WASM module           node --test tests/node/
 #   5. browser tests, Playwright + Debian Chromium   node --test tests/browser/
-# Run one layer alone: scripts/test.sh native|asan|wasm-kernels|node|browser
+#   6. libFuzzer targets (clang, ASan + UBSan)       scripts/fuzz.sh --check (corpus + 10 s each)
+# Run one layer alone: scripts/test.sh native|asan|wasm-kernels|node|browser|fuzz
 set -uo pipefail
 cd "$(dirname "$0")/.."
 only=${1:-all}
@@ -15,7 +16,7 @@ jobs=${PE_JOBS:-2}
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 case "$only" in
   all|browser) build_args=() ;;
-  asan) build_args=(skip) ;;
+  asan|fuzz) build_args=(skip) ;;
   *) build_args=(--no-web) ;;
 esac
 if [ "${build_args[0]:-}" != skip ]; then
@@ -68,16 +69,33 @@ fi
 
 if run_layer asan; then
   echo "== test: Catch2 (AddressSanitizer + UndefinedBehaviorSanitizer)"
-  cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DPE_SANITIZE=ON >/dev/null &&
-    cmake --build build/asan -j"$jobs" --target pe_tests > "$log_dir/asan-build.log" 2>&1
-  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ./build/asan/pe_tests --order decl --use-colour no > "$log_dir/asan.log" 2>&1
-  grep -E "ERROR: (Address|Leak)Sanitizer|runtime error" "$log_dir/asan.log" | head -n 20
-  grep -B2 -A12 "FAILED:" "$log_dir/asan.log" | head -n 80
-  count_catch "$log_dir/asan.log"
-  if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error" "$log_dir/asan.log"; then
-    failed=$((failed + 1)); echo "   -> sanitizer reported an error (counted as a failure)"
+  # A failed build counts as a failure: never run a stale binary left by an earlier build.
+  rm -f build/asan/pe_tests
+  if cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DPE_SANITIZE=ON > "$log_dir/asan-build.log" 2>&1 &&
+    cmake --build build/asan -j"$jobs" --target pe_tests >> "$log_dir/asan-build.log" 2>&1; then
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      ./build/asan/pe_tests --order decl --use-colour no > "$log_dir/asan.log" 2>&1
+    grep -E "ERROR: (Address|Leak)Sanitizer|runtime error" "$log_dir/asan.log" | head -n 20
+    grep -B2 -A12 "FAILED:" "$log_dir/asan.log" | head -n 80
+    count_catch "$log_dir/asan.log"
+    if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error" "$log_dir/asan.log"; then
+      failed=$((failed + 1)); echo "   -> sanitizer reported an error (counted as a failure)"
+    fi
+  else
+    grep -E "error|Error" "$log_dir/asan-build.log" | head -n 20
+    failed=$((failed + 1)); echo "   -> sanitizer build failed (counted as a failure; $log_dir/asan-build.log)"
   fi
+fi
+
+if run_layer fuzz; then
+  echo "== test: libFuzzer targets (clang, ASan + UBSan): committed corpus, then ${PE_FUZZ_SECONDS:-10} s each"
+  bash scripts/fuzz.sh --check "${PE_FUZZ_SECONDS:-10}" > "$log_dir/fuzz.log" 2>&1
+  grep -vE "^fuzz [a-z_]+: ok" "$log_dir/fuzz.log" | head -n 40
+  p=$(grep -cE "^fuzz [a-z_]+: ok" "$log_dir/fuzz.log")
+  f=$(grep -cE "^fuzz [a-z_]+: FAILED" "$log_dir/fuzz.log")
+  [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && f=1  # the build failed: nothing ran
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "   -> $p passed, $f failed"
 fi
 
 if run_layer wasm-kernels; then

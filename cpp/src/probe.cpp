@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
+#include <set>
 
 #include "pe/attention.hpp"
 #include "pe/error.hpp"
+#include "pe/json.hpp"
 #include "pe/limits.hpp"
 #include "pe/tokenizer.hpp"
 
@@ -56,13 +59,17 @@ std::vector<int> match_occurrences(const std::vector<std::string>& a, const std:
 }
 
 // max |logit_a - logit_b| over heads and unmasked (i, j), recomputed block by block (no n^2
-// buffer); both caches have the same shape. max_abs: the largest finite |logit| of a.
-double max_logit_change(const Scheme& scheme, const AttentionCache& a, const AttentionCache& b, double& max_abs) {
+// buffer); both caches have the same shape. max_abs: the largest |logit| of a. finite_a,
+// finite_b: false when an unmasked logit of a (of b) is NaN or infinite, which the caller
+// refuses (a NaN would otherwise be skipped by the max and read as "no change").
+double max_logit_change(const Scheme& scheme, const AttentionCache& a, const AttentionCache& b, double& max_abs,
+                        bool& finite_a, bool& finite_b) {
   const int n = a.shape.n;
   std::vector<float> la(static_cast<std::size_t>(compare_block) * compare_block);
   std::vector<float> lb(la.size());
   double worst = 0;
   max_abs = 0;
+  finite_a = finite_b = true;
   for (int h = 0; h < a.shape.heads; ++h)
     for (int i0 = 0; i0 < n; i0 += compare_block)
       for (int j0 = 0; j0 < n; j0 += compare_block) {
@@ -70,20 +77,48 @@ double max_logit_change(const Scheme& scheme, const AttentionCache& a, const Att
         if (a.shape.causal && blk.j0 >= blk.i1) continue;  // entirely masked
         attention_logits_block(scheme, a, h, blk, la.data(), compare_block);
         attention_logits_block(scheme, b, h, blk, lb.data(), compare_block);
-        float block_worst = 0;
+        float block_worst = 0, block_abs = 0;
         for (int i = 0; i < blk.i1 - blk.i0; ++i) {
           const float* x = la.data() + static_cast<std::size_t>(i) * compare_block;
           const float* y = lb.data() + static_cast<std::size_t>(i) * compare_block;
-          for (int j = 0; j < blk.j1 - blk.j0; ++j) {
-            // Masked in both: -inf - -inf is NaN, and a NaN never compares greater.
+          // Keys past the query are masked (-inf in both) when causal.
+          const int j_end = a.shape.causal ? std::min(blk.j1, blk.i0 + i + 1) - blk.j0 : blk.j1 - blk.j0;
+          for (int j = 0; j < j_end; ++j) {
             const float change = std::fabs(x[j] - y[j]);
             block_worst = change > block_worst ? change : block_worst;
-            if (std::isfinite(x[j])) max_abs = std::max(max_abs, static_cast<double>(std::fabs(x[j])));
+            block_abs = std::fabs(x[j]) > block_abs ? std::fabs(x[j]) : block_abs;
+            finite_a = finite_a && std::isfinite(x[j]);
+            finite_b = finite_b && std::isfinite(y[j]);
           }
         }
+        if (!finite_a || !finite_b) return 0;
         worst = std::max(worst, static_cast<double>(block_worst));
+        max_abs = std::max(max_abs, static_cast<double>(block_abs));
       }
   return worst;
+}
+
+bool all_finite(const std::vector<float>& x) {
+  for (float v : x)
+    if (!std::isfinite(v)) return false;
+  return true;
+}
+
+// Refuses a non-finite result of scheme `name`, naming what may have caused it: the
+// scheme's explicit settings, and the shift when only the shifted logits overflowed.
+void require_finite(bool ok, const ProbeOptions& o, const std::string& name, const std::string& what, bool shifted) {
+  if (ok) return;
+  std::string settings;
+  auto it = o.settings.find(name);
+  if (it != o.settings.end())
+    for (const auto& kv : it->second) settings += (settings.empty() ? "" : ", ") + kv.first + "=" + kv.second;
+  std::string cause;
+  if (shifted)
+    cause = "at positions shifted by " + std::to_string(o.shift) + " (lower shift" +
+            (settings.empty() ? std::string(")") : ", or change " + settings + ")");
+  else
+    cause = settings.empty() ? "with its default settings" : "with " + settings + " (change these settings)";
+  throw Error(name + ": " + what + " are not finite (NaN or Infinity in float32) " + cause);
 }
 
 xt::xtensor<float, 3> weights_tensor(const AttentionCache& c) {
@@ -110,11 +145,30 @@ double logit_resolution(int n, int dh, double max_abs_logit) {
   return 16.0 * (dh + n) * std::ldexp(1.0, -24) * max_abs_logit;
 }
 
+double probe_work(const std::vector<std::unique_ptr<Scheme>>& schemes, int n, int m, int d, int heads) {
+  const double N = n, M = m, D = d, H = heads;
+  double draws = 4 * D * D;  // Wq, Wk, Wv, Wo
+  double work = 0;
+  for (const auto& s : schemes) {
+    double table = 0;  // P: trainable values of one layer
+    for (const auto& spec : s->param_specs(LayerShape{n, d, heads, false})) {
+      double size = 1;
+      for (int e : spec.shape) size *= e;
+      table += size;
+    }
+    draws += table;
+    work += (4 * N + 4 * M + 2 * N) * D * D       // projections: sentence, compare, shifted q and k
+            + (2 * N * N + 2 * M * M + 2 * N * N) * D  // logits and p.v; the shift's two logit sets
+            + (2 * N + M) * table * H;               // per-query terms against the scheme's tables
+  }
+  return work + draws * limits::probe_work_per_draw;
+}
+
 ProbeResult run_probe(const ProbeOptions& o) {
   // Width and heads first (one token stands in; the token limits are checked per sentence).
   check_layer_shape(LayerShape{1, o.dim, o.heads, o.causal}, o.weights);
-  require(o.shift >= 0 && o.shift <= (1 << 24),
-          "shift " + std::to_string(o.shift) + " is out of range [0, " + std::to_string(1 << 24) + "]");
+  require(o.shift >= 0 && o.shift <= limits::max_shift,
+          "shift " + std::to_string(o.shift) + " is out of range [0, " + std::to_string(limits::max_shift) + "]");
 
   ProbeResult r;
   r.tokens = token_texts(tokenize(o.sentence, limits::max_stream_tokens, "sentence"));
@@ -137,11 +191,27 @@ ProbeResult run_probe(const ProbeOptions& o) {
   std::vector<std::string> names = o.schemes;
   if (names.empty())
     for (const auto& e : scheme_registry()) names.push_back(e.info->name);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j) require(names[i] != names[j], "scheme '" + names[i] + "' is chosen twice");
+  for (const auto& kv : o.settings) {
+    if (std::find(names.begin(), names.end(), kv.first) != names.end()) continue;
+    find_scheme(kv.first);  // "unknown scheme 'x' (known: ...)"
+    throw Error("settings for '" + kv.first + "', which is not a chosen scheme");
+  }
   // Build every scheme first: a bad name or setting fails before any work.
   std::vector<std::unique_ptr<Scheme>> schemes;
   for (const auto& name : names) {
     auto it = o.settings.find(name);
     schemes.push_back(make_scheme(name, it == o.settings.end() ? Settings{} : it->second));
+  }
+
+  const double work = probe_work(schemes, n, m, o.dim, o.heads);
+  if (work > limits::max_probe_work) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "this probe needs about %.2g multiply-adds, past the budget of %.2g", work,
+                  limits::max_probe_work);
+    throw Error(std::string(buf) + " (" + std::to_string(n) + " tokens, dim " + std::to_string(o.dim) + ", " +
+                std::to_string(schemes.size()) + " schemes); lower the tokens, dim, schemes or table sizes");
   }
 
   const LayerWeights w = make_layer_weights(o.dim, o.seed);
@@ -168,14 +238,20 @@ ProbeResult run_probe(const ProbeOptions& o) {
     const std::vector<float> out_a = layer.out;
     attention_inputs(scheme, shape_a, emb_a.data(), pos_shift.data(), shifted);
     attention_project(scheme, w, shifted);
+    require_finite(all_finite(out_a) && (!o.weights || all_finite(layer.weights)), o, names[s], "attention outputs or weights", false);
     double max_abs_logit = 0;
-    p.shift_logit_change_raw = max_logit_change(scheme, layer, shifted, max_abs_logit);
+    bool finite_a = true, finite_b = true;
+    p.shift_logit_change_raw = max_logit_change(scheme, layer, shifted, max_abs_logit, finite_a, finite_b);
+    require_finite(finite_a, o, names[s], "attention logits", false);
+    require_finite(finite_b, o, names[s], "attention logits", true);
     p.shift_logit_change =
         p.shift_logit_change_raw <= logit_resolution(n, o.dim / o.heads, max_abs_logit) ? 0.0 : p.shift_logit_change_raw;
 
     attention_forward(scheme, w, shape_b, emb_b.data(), pos_b.data(), opt, layer);
     if (o.weights) p.attention_compare = weights_tensor(layer);
     const std::vector<float>& out_b = layer.out;
+    require_finite(all_finite(out_b) && (!o.weights || all_finite(layer.weights)), o, names[s],
+                   "attention outputs or weights for the compare sentence", false);
 
     const std::vector<float> mean_a = mean_rows(out_a, n, o.dim), mean_b = mean_rows(out_b, m, o.dim);
     const double resolution = distance_resolution(std::max(n, m));
@@ -191,6 +267,128 @@ ProbeResult run_probe(const ProbeOptions& o) {
     r.schemes.push_back(std::move(p));
   }
   return r;
+}
+
+// ---- options as JSON text -------------------------------------------------------------
+
+namespace {
+
+using JT = JsonValue::Type;
+
+// What a value is, for messages: "the string \"abc\"", "16.9", "null (NaN and Infinity
+// arrive as null)", "an array", ...
+std::string described(const JsonValue& v) {
+  char buf[40];
+  switch (v.type) {
+    case JT::null: return "null (NaN and Infinity arrive as null)";
+    case JT::boolean: return v.boolean ? "true" : "false";
+    case JT::number: std::snprintf(buf, sizeof buf, "%.17g", v.number); return buf;
+    case JT::string: return "a string";
+    case JT::array: return "an array";
+    case JT::object: return "an object";
+  }
+  return "?";
+}
+
+long long whole_in(const std::string& what, const JsonValue& v, long long lo, long long hi) {
+  require(v.is(JT::number) && v.number == std::floor(v.number) && v.number >= static_cast<double>(lo) &&
+              v.number <= static_cast<double>(hi),
+          what + " must be a whole number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], not " +
+              described(v));
+  return static_cast<long long>(v.number);
+}
+// A whole number that fits an int; its range [lo, hi] is checked by the core, which names
+// it the way the CLI does ("dim 0 is out of range [1, 4096]").
+int int_of(const std::string& what, const JsonValue& v, long long lo, long long hi) {
+  if (v.is(JT::number) && v.number == std::floor(v.number) && std::fabs(v.number) <= 2147483647.0)
+    return static_cast<int>(v.number);
+  whole_in(what, v, lo, hi);  // throws, naming the range
+  return 0;
+}
+bool boolean_of(const std::string& what, const JsonValue& v) {
+  require(v.is(JT::boolean), what + " must be true or false, not " + described(v));
+  return v.boolean;
+}
+std::string string_of(const std::string& what, const JsonValue& v) {
+  require(v.is(JT::string), what + " must be a string, not " + described(v));
+  return v.string;
+}
+// {key: string, number or boolean} -> KEY=VALUE text as the CLI's --set takes it.
+// kind: "probe" or "table"; path: "settings.rope" (the option's name without quotes).
+Settings settings_of(const std::string& kind, const std::string& path, const JsonValue& v) {
+  require(v.is(JT::object), kind + " option '" + path + "' must be an object {key: value}, not " + described(v));
+  Settings out;
+  for (const auto& m : v.members) {
+    const std::string name = kind + " option '" + path + "." + m.first + "'";
+    if (m.second.is(JT::string)) out[m.first] = m.second.string;
+    else if (m.second.is(JT::boolean)) out[m.first] = m.second.boolean ? "true" : "false";
+    else if (m.second.is(JT::number)) {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%.17g", m.second.number);
+      out[m.first] = buf;
+    } else {
+      throw Error(name + " must be a string, number or boolean, not " + described(m.second));
+    }
+  }
+  return out;
+}
+const JsonValue parsed_object(const std::string& text, const std::string& what) {
+  JsonValue doc = json_parse(text, what);
+  require(doc.is(JT::object), what + " must be an object, not " + described(doc));
+  return doc;
+}
+
+}  // namespace
+
+ProbeOptions probe_options_from_json(const std::string& text) {
+  const JsonValue doc = parsed_object(text, "probe options");
+  ProbeOptions o;
+  for (const auto& m : doc.members) {
+    const std::string& k = m.first;
+    const JsonValue& v = m.second;
+    const std::string what = "probe option '" + k + "'";
+    if (k == "sentence") o.sentence = string_of(what, v);
+    else if (k == "compare") o.compare = string_of(what, v);
+    else if (k == "dim") o.dim = int_of(what, v, 1, limits::max_dim);
+    else if (k == "heads") o.heads = int_of(what, v, 1, limits::max_heads);
+    else if (k == "shift") o.shift = int_of(what, v, 0, limits::max_shift);
+    else if (k == "seed") o.seed = static_cast<std::uint64_t>(whole_in(what, v, 0, 1LL << 53));
+    else if (k == "causal") o.causal = boolean_of(what, v);
+    else if (k == "weights") o.weights = boolean_of(what, v);
+    else if (k == "schemes") {
+      require(v.is(JT::array), what + " must be an array of scheme names, not " + described(v));
+      for (std::size_t i = 0; i < v.items.size(); ++i)
+        o.schemes.push_back(string_of("probe option 'schemes[" + std::to_string(i) + "]'", v.items[i]));
+    } else if (k == "settings") {
+      require(v.is(JT::object), what + " must be an object {scheme: {key: value}}, not " + described(v));
+      for (const auto& s : v.members) o.settings[s.first] = settings_of("probe", "settings." + s.first, s.second);
+    } else {
+      throw Error("unknown probe option '" + k +
+                  "' (known: sentence, compare, schemes, dim, heads, seed, causal, shift, weights, settings)");
+    }
+  }
+  return o;
+}
+
+TableRequest table_request_from_json(const std::string& text) {
+  const JsonValue doc = parsed_object(text, "table options");
+  TableRequest t;
+  bool has_len = false, has_dim = false;
+  for (const auto& m : doc.members) {
+    const std::string& k = m.first;
+    const JsonValue& v = m.second;
+    const std::string what = "table option '" + k + "'";
+    if (k == "scheme") t.scheme = string_of(what, v);
+    else if (k == "len") t.len = int_of(what, v, 1, limits::max_table_len), has_len = true;
+    else if (k == "dim") t.dim = int_of(what, v, 1, limits::max_dim), has_dim = true;
+    else if (k == "heads") t.heads = int_of(what, v, 1, limits::max_heads);
+    else if (k == "settings") t.settings = settings_of("table", "settings", v);
+    else throw Error("unknown table option '" + k + "' (known: scheme, len, dim, heads, settings)");
+  }
+  require(!t.scheme.empty(), "table option 'scheme' is missing");
+  require(has_len, "table option 'len' is missing");
+  require(has_dim, "table option 'dim' is missing");
+  return t;
 }
 
 }  // namespace pe

@@ -1,6 +1,7 @@
 // Registration of the absolute schemes, added to the token embedding.
 #include "pe/registry.hpp"
 #include "pe/schemes/binary.hpp"
+#include "pe/schemes/fourier.hpp"
 #include "pe/schemes/integer.hpp"
 #include "pe/schemes/learned.hpp"
 #include "pe/schemes/none.hpp"
@@ -14,6 +15,7 @@ void register_absolute(std::vector<SchemeEntry>& out) {
   out.push_back(entry_of<LearnedScheme>());
   out.push_back(entry_of<IntegerScheme>());
   out.push_back(entry_of<BinaryScheme>());
+  out.push_back(entry_of<FourierScheme>());
 }
 
 }  // namespace pe

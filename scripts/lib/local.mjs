@@ -25,16 +25,25 @@ export function startStaticServer({ dir, allow = null, extra = {} }) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       return res.end(extra[url.pathname]);
     }
-    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const file = path.join(dir, path.normalize(rel));
+    let rel;
+    try {
+      rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    } catch {  // "/%", "/%zz": not a path; a bad request must not end the server
+      res.writeHead(400);
+      return res.end('bad request');
+    }
+    const root = path.resolve(dir);
+    const file = path.join(root, path.normalize(rel));
     const allowed = !allow || allow.some((p) => rel.startsWith(p));
-    if (!allowed || !file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    const inside = file.startsWith(root + path.sep) && !rel.includes('\0');
+    if (!allowed || !inside || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404);
       return res.end('not found');
     }
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
+    fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
   });
+  server.on('clientError', (err, socket) => socket.destroy());
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     const { port } = server.address();
     resolve({ url: `http://127.0.0.1:${port}`, port, close: () => new Promise((r) => server.close(r)) });

@@ -53,20 +53,24 @@ TEST_CASE("probe: none without a mask cannot see word order; with the mask it ca
   }
 }
 
-TEST_CASE("probe: shift_logit_change is ~0 for relative schemes and not for absolute ones") {
-  const std::set<std::string> invariant = {"none", "rope", "alibi", "t5", "shaw"};
-  const std::set<std::string> variant = {"sinusoidal", "learned", "integer", "binary"};
+TEST_CASE("probe: every registered scheme's shift probe agrees with its declared ShiftInvariance") {
+  for (const auto& e : pe::scheme_registry()) {
+    INFO(e.info->name << ": declare ShiftInvariance::invariant or ::variant as the last field of its SchemeInfo");
+    CHECK(e.info->shift != pe::ShiftInvariance::undeclared);
+  }
   for (bool causal : {false, true}) {
     auto o = options("the quick brown fox jumps over the lazy dog again and again");
     o.causal = causal;
     const auto r = pe::run_probe(o);  // every registered scheme
     REQUIRE(r.schemes.size() == pe::scheme_registry().size());
     for (const auto& p : r.schemes) {
+      const auto declared = pe::find_scheme(p.scheme).info->shift;
       INFO(p.scheme << " causal=" << causal << " shift_logit_change " << p.shift_logit_change);
       CHECK(std::isfinite(p.shift_logit_change));
       CHECK(std::isfinite(p.sentence_distance));
-      if (invariant.count(p.scheme)) CHECK(p.shift_logit_change < 1e-4);
-      if (variant.count(p.scheme)) CHECK(p.shift_logit_change > 1e-2);
+      if (declared == pe::ShiftInvariance::invariant) CHECK(p.shift_logit_change == 0.0);
+      else if (declared == pe::ShiftInvariance::variant) CHECK(p.shift_logit_change > 1e-2);
+      else FAIL("undeclared");
     }
   }
 }
@@ -190,4 +194,154 @@ TEST_CASE("probe: bad input gives one clear line") {
       CHECK(m.find('3') != std::string::npos);  // names the width
     }
   }
+}
+
+TEST_CASE("probe options from JSON: every wrong type or value is an error naming the field") {
+  using Catch::Contains;
+  const auto bad = [](const std::string& json, const std::string& says) {
+    INFO(json);
+    CHECK_THROWS_WITH(pe::probe_options_from_json(json), Contains(says));
+  };
+  bad(R"({"sentence": 5})", "probe option 'sentence' must be a string, not 5");
+  bad(R"({"compare": null})", "probe option 'compare' must be a string");
+  bad(R"({"schemes": [1]})", "probe option 'schemes[0]' must be a string, not 1");
+  bad(R"({"schemes": "rope"})", "probe option 'schemes' must be an array");
+  for (const char* seed : {"null", "-1", "1e308", "\"abc\"", "0.5", "9007199254740994"})
+    bad(std::string(R"({"seed": )") + seed + "}", "probe option 'seed' must be a whole number in [0, 9007199254740992]");
+  bad(R"({"causal": "false"})", "probe option 'causal' must be true or false, not a string");
+  bad(R"({"weights": "false"})", "probe option 'weights' must be true or false");
+  bad(R"({"weights": 0})", "probe option 'weights' must be true or false, not 0");
+  bad(R"({"dim": 16.9})", "probe option 'dim' must be a whole number in [1, 4096], not 16.899999999999999");
+  bad(R"({"dim": null})", "probe option 'dim' must be a whole number in [1, 4096], not null (NaN and Infinity");
+  bad(R"({"heads": 4294967300})", "probe option 'heads' must be a whole number in [1, 64]");
+  bad(R"({"shift": 4294967304})", "probe option 'shift' must be a whole number in [0, 1048576]");
+  bad(R"({"settings": {"rope": {"theta": [1]}}})", "probe option 'settings.rope.theta' must be a string, number or boolean");
+  bad(R"({"settings": {"rope": 5}})", "probe option 'settings.rope' must be an object");
+  bad(R"({"sentence": "\ud800 x"})", "lone surrogate");
+  bad(R"({"sentense": "x"})", "unknown probe option 'sentense'");
+  bad(R"([1])", "probe options must be an object, not an array");
+  bad("{", "probe options: invalid JSON");
+
+  const auto o = pe::probe_options_from_json(
+      R"({"sentence": "a b", "compare": "b a", "schemes": ["rope", "alibi"], "dim": 16, "heads": 2, "seed": 9007199254740992,
+          "causal": true, "shift": 3, "weights": false, "settings": {"rope": {"theta": 500.5, "layout": "interleaved"},
+          "alibi": {"causal": true}}})");
+  CHECK(o.sentence == "a b");
+  CHECK(o.compare == "b a");
+  CHECK(o.schemes == std::vector<std::string>{"rope", "alibi"});
+  CHECK(o.dim == 16);
+  CHECK(o.heads == 2);
+  CHECK(o.seed == (std::uint64_t{1} << 53));
+  CHECK(o.causal);
+  CHECK(o.shift == 3);
+  CHECK_FALSE(o.weights);
+  CHECK(o.settings.at("rope").at("theta") == "500.5");
+  CHECK(o.settings.at("alibi").at("causal") == "true");
+  // dim and heads out of range (but whole) reach the core, which names them as the CLI does
+  auto r = pe::probe_options_from_json(R"({"sentence": "a", "dim": 0})");
+  CHECK_THROWS_WITH(pe::run_probe(r), "dim 0 is out of range [1, 4096]");
+}
+
+TEST_CASE("probe: settings for an unknown or unchosen scheme, or a scheme chosen twice, are refused") {
+  auto o = options("the dog chased the cat");
+  o.schemes = {"rope"};
+  o.settings["alibi"] = {{"causal", "true"}};
+  CHECK_THROWS_WITH(pe::run_probe(o), "settings for 'alibi', which is not a chosen scheme");
+  o.settings.clear();
+  o.settings["nope"] = {};
+  CHECK_THROWS_WITH(pe::run_probe(o), Catch::Contains("unknown scheme 'nope'"));
+  o.settings.clear();
+  o.schemes = {"rope", "alibi", "rope"};
+  CHECK_THROWS_WITH(pe::run_probe(o), "scheme 'rope' is chosen twice");
+}
+
+TEST_CASE("table options from JSON name the field") {
+  using Catch::Contains;
+  CHECK_THROWS_WITH(pe::table_request_from_json(R"({"scheme": "t5", "len": 4294967304, "dim": 4})"),
+                    Contains("table option 'len' must be a whole number in [1, 8192]"));
+  CHECK_THROWS_WITH(pe::table_request_from_json(R"({"scheme": "t5", "len": 4, "dim": 2.5})"),
+                    Contains("table option 'dim' must be a whole number"));
+  CHECK_THROWS_WITH(pe::table_request_from_json(R"({"scheme": 1, "len": 4, "dim": 2})"),
+                    Contains("table option 'scheme' must be a string"));
+  CHECK_THROWS_WITH(pe::table_request_from_json(R"({"scheme": "t5", "dim": 2})"), "table option 'len' is missing");
+  CHECK_THROWS_WITH(pe::table_request_from_json(R"({"scheme": "t5", "len": 4, "dim": 2, "settings": {"seed": {}}})"),
+                    Contains("table option 'settings.seed' must be a string, number or boolean"));
+  const auto t = pe::table_request_from_json(R"({"scheme": "t5", "len": 4, "dim": 2, "heads": 3, "settings": {"seed": 7}})");
+  CHECK(t.scheme == "t5");
+  CHECK(t.len == 4);
+  CHECK(t.dim == 2);
+  CHECK(t.heads == 3);
+  CHECK(t.settings.at("seed") == "7");
+}
+
+TEST_CASE("every scheme's table obeys the cell limit") {
+  // shaw's (n, n) index at n = 4100 is past limits::max_table_cells (it printed 872 MB at n = 8192)
+  for (const auto& e : pe::scheme_registry()) {
+    INFO(e.info->name);
+    auto s = pe::make_scheme(e.info->name);
+    for (int n : {4100, 64}) {
+      try {
+        const pe::Table t = s->table(n, 2, 1);
+        std::size_t cells = 0;
+        for (const auto& entry : t.entries) cells += entry.value.size();
+        CHECK(cells <= pe::limits::max_table_cells);
+      } catch (const pe::Error& err) {
+        CHECK(n > 64);  // small tables always build
+        CHECK(std::string(err.what()).find('\n') == std::string::npos);
+      }
+    }
+  }
+  CHECK_THROWS_WITH(pe::make_scheme("shaw")->table(4100, 2, 1), Catch::Contains("past the limit of 16777216"));
+}
+
+TEST_CASE("probe: a setting that overflows float32 is an error naming it, never a NaN or a 0") {
+  using Catch::Contains;
+  auto o = options("the dog chased the cat");
+  o.schemes = {"xpos"};
+  o.settings["xpos"] = {{"scale_base", "0.01"}};
+  CHECK_THROWS_WITH(pe::run_probe(o), Contains("xpos: ") && Contains("not finite") && Contains("scale_base=0.01"));
+  o.weights = false;
+  CHECK_THROWS_WITH(pe::run_probe(o), Contains("scale_base=0.01"));
+  o = options("the dog chased the cat");
+  o.schemes = {"rope"};
+  o.settings["rope"] = {{"scaling", "yarn"}, {"theta", "1"}};
+  CHECK_THROWS_WITH(pe::run_probe(o), Contains("rope: ") && Contains("not finite") && Contains("theta=1"));
+}
+
+TEST_CASE("probe: work past limits::max_probe_work is refused before any work") {
+  using Catch::Contains;
+  auto o = options("the dog chased the cat");
+  o.schemes = {"none"};
+  o.dim = 4096;  // 4 d^2 seeded draws alone
+  CHECK_THROWS_WITH(pe::run_probe(o), Contains("past the budget of 2.5e+11") && Contains("dim 4096"));
+  o.dim = 2048;
+  o.schemes = {"shaw"};
+  o.settings["shaw"] = {{"max_relative", "4096"}};
+  CHECK_NOTHROW(pe::probe_work({}, 5, 5, 2048, 4));
+  o.dim = 4096;
+  CHECK_THROWS_WITH(pe::run_probe(o), Contains("past the budget"));
+  o.schemes = {"cope"};
+  o.settings = {{"cope", {{"npos", "8192"}}}};
+  CHECK_THROWS_WITH(pe::run_probe(o), Contains("past the budget"));
+  // 65,536 tokens streamed at the default width: 32 s per scheme before the budget
+  std::string text;
+  for (int i = 0; i < pe::limits::max_stream_tokens; ++i) text += "w ";
+  o = options(text, "w");
+  o.schemes = {"none"};
+  o.weights = false;
+  CHECK_THROWS_WITH(pe::run_probe(o), Contains("65536 tokens, dim 64, 1 schemes"));
+  // the page's sizes are far inside it
+  std::vector<std::unique_ptr<pe::Scheme>> every;
+  for (const auto& e : pe::scheme_registry()) every.push_back(pe::make_scheme(e.info->name));
+  CHECK(pe::probe_work(every, 64, 64, 64, 4) < pe::limits::max_probe_work / 100);
+}
+
+TEST_CASE("probe: a shift that overflows float32 is an error naming the shift") {
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "w" + std::to_string(i % 50) + " ";
+  auto o = options(text);
+  o.schemes = {"xpos"};
+  o.shift = pe::limits::max_shift;  // zeta^(shift/512) overflows float32; it read as "no change"
+  CHECK_THROWS_WITH(pe::run_probe(o), Catch::Contains("xpos: attention logits are not finite") &&
+                                          Catch::Contains("shifted by 1048576 (lower shift)"));
 }

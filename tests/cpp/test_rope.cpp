@@ -39,6 +39,11 @@ struct GoldenCase {
 const std::vector<GoldenCase>& golden_cases() {
   static const std::vector<GoldenCase> cases = {
       {"none_half", 16, {}},
+      {"prope_half", 16, {{"p", "0.25"}}},
+      {"prope_yarn", 64, {{"scaling", "yarn"}, {"factor", "8"}, {"original_max", "2048"}, {"p", "0.75"},
+                          {"layout", "interleaved"}}},
+      {"yarn_mscale", 64, {{"scaling", "yarn"}, {"factor", "40"}, {"original_max", "4096"}, {"mscale", "1"},
+                           {"mscale_all_dim", "0.707"}}},
       {"none_interleaved", 16, {{"layout", "interleaved"}}},
       {"partial_half", 16, {{"partial", "0.5"}, {"theta", "500"}}},
       {"partial_interleaved", 16, {{"partial", "0.75"}, {"layout", "interleaved"}}},
@@ -497,4 +502,43 @@ TEST_CASE("yarn beta_fast = 0 and beta_slow = 0 mean HF's defaults 32 and 1") {
   auto other = yarn;
   other["beta_fast"] = "8";
   CHECK(inv_freq_of(other, 64) != def);
+}
+
+TEST_CASE("p-RoPE zeroes the lowest frequencies: those pairs pass through unrotated") {
+  auto s = pe::make_scheme("rope", {{"p", "0.5"}});
+  const auto inv = s->table(4, 16, 1).find("inv_freq")->value;  // 8 pairs, 4 kept
+  for (int k = 0; k < 8; ++k) {
+    INFO("pair " << k);
+    if (k < 4) CHECK(inv(k) > 0);
+    else CHECK(inv(k) == 0);
+  }
+  pe::LayerShape shape;
+  shape.n = 3;
+  shape.d = 16;
+  shape.heads = 1;
+  s->prepare(shape);
+  std::vector<float> q(3 * 16), k(3 * 16);
+  for (std::size_t i = 0; i < q.size(); ++i) q[i] = k[i] = 0.1f * static_cast<float>(i % 7) - 0.3f;
+  const std::vector<float> q0 = q;
+  const int pos[3] = {0, 5, 900};
+  s->encode_query_key(q.data(), k.data(), 1, 3, 16, pos);
+  for (int i = 0; i < 3; ++i)
+    for (int t : {4, 5, 6, 7, 12, 13, 14, 15}) CHECK(q[i * 16 + t] == q0[i * 16 + t]);  // half layout: pairs (t, t+8)
+  CHECK(q[16 * 1 + 0] != q0[16 * 1 + 0]);  // a kept pair does rotate
+}
+
+TEST_CASE("yarn mscale: DeepSeek's ratio, and 1 when both are equal") {
+  auto af = [](const pe::Settings& st) {
+    return pe::make_scheme("rope", st)->table(4, 64, 1).find("attention_factor")->value();
+  };
+  const pe::Settings base{{"scaling", "yarn"}, {"factor", "40"}, {"original_max", "4096"}};
+  auto with = [&](const char* m, const char* a) {
+    pe::Settings st = base;
+    st["mscale"] = m;
+    st["mscale_all_dim"] = a;
+    return st;
+  };
+  CHECK(af(with("0.707", "0.707")) == Approx(1.0));
+  CHECK(af(with("1", "0.707")) == Approx((0.1 * std::log(40.0) + 1) / (0.0707 * std::log(40.0) + 1)));
+  CHECK(af(base) == Approx(0.1 * std::log(40.0) + 1));  // unset: the plain yarn default
 }

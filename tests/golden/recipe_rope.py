@@ -41,6 +41,11 @@ CASES = [
                     "low_freq_factor": "1", "high_freq_factor": "4"}),
     ("longrope_short", 16, {"scaling": "longrope", "factor": "4", "original_max": "64", "seq_len": "64",
                             "short_factor": "1,1.1,1.2,1.5,2,3,4,6", "long_factor": "1,2,3,4,5,6,8,16"}),
+    ("prope_half", 16, {"p": "0.25"}),
+    ("prope_yarn", 64, {"scaling": "yarn", "factor": "8", "original_max": "2048", "p": "0.75",
+                        "layout": "interleaved"}),
+    ("yarn_mscale", 64, {"scaling": "yarn", "factor": "40", "original_max": "4096", "mscale": "1",
+                         "mscale_all_dim": "0.707"}),
     ("longrope_long", 16, {"scaling": "longrope", "factor": "4", "original_max": "64", "seq_len": "65",
                            "short_factor": "1,1.1,1.2,1.5,2,3,4,6", "long_factor": "1,2,3,4,5,6,8,16"}),
 ]
@@ -48,7 +53,7 @@ CASES = [
 DEFAULTS = {"theta": "10000", "layout": "half", "partial": "1", "scaling": "none", "factor": "8",
             "original_max": "8192", "max_pos": "8192", "seq_len": "0", "beta_fast": "32", "beta_slow": "1",
             "low_freq_factor": "1", "high_freq_factor": "4", "attention_factor": "0",
-            "long_factor": "", "short_factor": ""}
+            "long_factor": "", "short_factor": "", "p": "1", "mscale": "0", "mscale_all_dim": "0"}
 
 
 def base_inv(base, dim):
@@ -56,6 +61,20 @@ def base_inv(base, dim):
 
 
 def frequencies(cfg, dim, seq_len):
+    """(inv_freq, attention_factor): the scaling, then p-RoPE's truncation."""
+    inv, af = scaled_frequencies(cfg, dim, seq_len)
+    # p-RoPE (Barbero et al. 2024): keep the int(p * dim // 2) highest frequencies, the rest 0
+    kept = int(float(cfg["p"]) * dim // 2)
+    inv = inv.copy()
+    inv[kept:] = 0.0
+    return inv, af
+
+
+def get_mscale(scale, mscale=1.0):
+    return 1.0 if scale <= 1 else 0.1 * mscale * math.log(scale) + 1.0
+
+
+def scaled_frequencies(cfg, dim, seq_len):
     """(inv_freq, attention_factor) following modeling_rope_utils.py."""
     base = float(cfg["theta"])
     factor = float(cfg["factor"])
@@ -73,7 +92,13 @@ def frequencies(cfg, dim, seq_len):
         L = max(seq_len, max_pos)
         return base_inv(base * ((factor * L / max_pos) - (factor - 1)) ** (dim / (dim - 2)), dim), 1.0
     if kind == "yarn":
-        af = af_given if af_given is not None else (1.0 if factor <= 1 else 0.1 * math.log(factor) + 1.0)
+        mscale, mscale_all_dim = float(cfg["mscale"]), float(cfg["mscale_all_dim"])
+        if af_given is not None:
+            af = af_given
+        elif mscale and mscale_all_dim:  # _compute_yarn_parameters (DeepSeek configs)
+            af = get_mscale(factor, mscale) / get_mscale(factor, mscale_all_dim)
+        else:
+            af = get_mscale(factor)
         beta_fast, beta_slow = float(cfg["beta_fast"]), float(cfg["beta_slow"])
 
         def corr_dim(rot):

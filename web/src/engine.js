@@ -50,8 +50,12 @@ export class Engine {
     return this._schemes;
   }
 
+  // Options cross as JSON text: the core checks every field's type and range and names
+  // the field in its error, and no JS value is read inside C++ (a throwing getter throws
+  // here, in JS). NaN and Infinity stringify to null, which the core refuses.
   table(name, { len, dim, heads = 1, settings = {} } = {}) {
-    const r = unwrap(this.module.table(String(name), len | 0, dim | 0, heads | 0, stringify(settings)));
+    const json = toJson({ scheme: name, len, dim, heads, settings }, 'table');
+    const r = unwrap(this.module.table(json));
     const out = {};
     for (const e of r.entries) out[e.name] = { shape: e.shape, integer: e.integer, data: e.data };
     return out;
@@ -67,13 +71,7 @@ export class Engine {
   }
 
   probe(options) {
-    const o = { ...options };
-    if (o.settings) {
-      const s = {};
-      for (const [k, v] of Object.entries(o.settings)) s[k] = stringify(v);
-      o.settings = s;
-    }
-    return unwrap(this.module.probe(o));
+    return unwrap(this.module.probe(toJson(options ?? {}, 'probe')));
   }
 }
 
@@ -116,10 +114,23 @@ export class TrainedModel {
   }
 }
 
-function stringify(settings) {
-  const out = {};
-  for (const [k, v] of Object.entries(settings || {})) out[k] = String(v);
-  return out;
+// JSON text of a call's options. Refused here, naming the field: a string with a lone
+// surrogate (JSON.stringify would escape it and the core refuse it by byte offset only),
+// and a value JSON cannot carry (undefined keys are dropped, as absent).
+function toJson(options, what) {
+  const check = (v, path, depth = 0) => {
+    if (depth > 32) throw new Error(`${what} option '${path}' is nested too deeply`);
+    if (typeof v === 'string') {
+      if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v))
+        throw new Error(`${what} option '${path}' has a lone surrogate (not valid Unicode text)`);
+    } else if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol') {
+      throw new Error(`${what} option '${path}' must not be a ${typeof v}`);
+    } else if (v && typeof v === 'object') {
+      for (const k of Object.keys(v)) check(v[k], path ? `${path}.${k}` : k, depth + 1);
+    }
+  };
+  check(options, '');
+  return JSON.stringify(options);
 }
 
 let loading = null;

@@ -13,6 +13,15 @@ constexpr int max_tokens = 4096;             // tokens in one sentence for the p
 constexpr int max_stream_tokens = 65536;     // tokens in streaming mode (no weights returned)
 constexpr std::size_t max_sentence_bytes = 1u << 20;  // 1 MiB of text
 constexpr int max_shift = 1 << 20;           // K of the shift probe
+// Work budget of one probe (pe/probe.hpp probe_work), in multiply-adds: about 5 s natively
+// (some 5e10 multiply-adds a second), longer in WASM. Each scheme runs three layer passes
+// (sentence, compare, shifted logits): projections 4 n d^2, logits and p.v 2 n^2 d, and its
+// own per-query terms n P H for P trainable table values (Shaw's aK/aV, CoPE's positions).
+// Seeded draws (Wq..Wo's 4 d^2, each scheme's tables) count probe_work_per_draw each.
+// Past it the probe refuses (65,536 tokens, Shaw max_relative=4096 or CoPE npos=8192 at
+// dim 4096, dim 4096 itself) instead of running for a minute.
+constexpr double max_probe_work = 2.5e11;
+constexpr double probe_work_per_draw = 4000;  // one seeded normal: ~92 ns vs ~0.02 ns per multiply-add
 
 // Training (train.hpp, model.hpp).
 constexpr int max_layers = 16;

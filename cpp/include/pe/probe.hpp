@@ -64,7 +64,31 @@ double distance_resolution(int n);
 // |logit change| below which it is rounding, for logits up to max_abs_logit.
 double logit_resolution(int n, int dh, double max_abs_logit);
 
-// Throws pe::Error for bad input (empty sentence, dim % heads != 0, too many tokens, ...).
+// Throws pe::Error for bad input (empty sentence, dim % heads != 0, too many tokens, settings
+// for a scheme that is not chosen, a run past limits::max_probe_work, ...), and when a
+// scheme's logits, weights or outputs are not finite (naming the scheme, its settings and
+// the shift), never a NaN or Infinity reported as a number.
 ProbeResult run_probe(const ProbeOptions& options);
+
+// Work of one probe over n and m tokens with the given schemes, in multiply-adds (the
+// model and the budget: limits::max_probe_work). Throws pe::Error for a shape a scheme
+// refuses.
+double probe_work(const std::vector<std::unique_ptr<Scheme>>& schemes, int n, int m, int d, int heads);
+
+// ---- options of the module's entry points, as JSON text ---------------------------
+// The WASM module receives JSON (engine.js stringifies), so no JS value is converted
+// inside C++ frames. Strict: an unknown key, a wrong type, a fraction where a whole
+// number belongs or a number out of range is a pe::Error naming the key.
+//   probe: {sentence, compare: string; schemes: [string]; dim, heads, shift: whole;
+//           seed: whole in [0, 2^53]; causal, weights: boolean;
+//           settings: {scheme: {key: string, number or boolean}}}
+ProbeOptions probe_options_from_json(const std::string& text);
+//   table: {scheme: string; len, dim: whole; heads: whole (default 1); settings: {key: ...}}
+struct TableRequest {
+  std::string scheme;
+  int len = 0, dim = 0, heads = 1;
+  Settings settings;
+};
+TableRequest table_request_from_json(const std::string& text);
 
 }  // namespace pe

@@ -44,6 +44,16 @@ enum class Site {
 };
 const char* site_name(Site s);
 
+// How a scheme's attention logits answer a shift of every position by K with the
+// tokens unchanged (the probe's shift_logit_change). Every scheme declares it as the
+// last field of its SchemeInfo; tests/cpp/test_probe.cpp runs the shift probe over every
+// registered scheme and fails for one left undeclared or whose logits disagree.
+enum class ShiftInvariance {
+  undeclared,  // the default, so a forgotten declaration fails the test
+  invariant,   // logits depend on j - i and content only: shift_logit_change is 0
+  variant,     // absolute positions reach the logits: a shift changes them
+};
+
 struct SchemeInfo {
   std::string name;     // "rope"
   std::string title;    // "Rotary position embedding (RoPE)"
@@ -53,6 +63,7 @@ struct SchemeInfo {
   std::string paper;    // "Su et al. 2021, RoFormer"
   std::string source;   // "huggingface/transformers: src/transformers/modeling_rope_utils.py"
   std::vector<ParamSpec> params;
+  ShiftInvariance shift = ShiftInvariance::undeclared;  // declared by every scheme (above)
 };
 
 // Shape of one attention layer.

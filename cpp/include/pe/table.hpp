@@ -6,6 +6,9 @@
 #include <xtensor/xarray.hpp>
 #include <xtensor/xbuilder.hpp>
 
+#include "pe/error.hpp"
+#include "pe/limits.hpp"
+
 namespace pe {
 
 struct TableEntry {
@@ -28,10 +31,22 @@ inline xt::xarray<double> pe_dot_profile(const xt::xarray<double>& pe) {
   return profile;
 }
 
+// Every table obeys one cell limit: add() refuses an entry that brings the total past
+// limits::max_table_cells values (so no scheme, present or future, can return, print or
+// hand the page an unbounded table; check_table_shape refuses the common sizes earlier).
 struct Table {
   std::vector<TableEntry> entries;
 
   void add(const std::string& name, xt::xarray<double> value, bool integer = false) {
+    std::size_t total = value.size();
+    for (const auto& e : entries) total += e.value.size();
+    if (total > limits::max_table_cells) {
+      std::string shape;
+      for (std::size_t s : value.shape()) shape += (shape.empty() ? "" : " x ") + std::to_string(s);
+      throw Error("table entry '" + name + "' (" + shape + ") brings the table to " + std::to_string(total) +
+                  " values, past the limit of " + std::to_string(limits::max_table_cells) +
+                  "; lower --len, --dim or --heads");
+    }
     entries.push_back({name, std::move(value), integer});
   }
   const TableEntry* find(const std::string& name) const {

@@ -57,7 +57,8 @@ const SchemeInfo& FopeScheme::static_info() {
         "drop the zeroed frequencies (the fork's default): out = min(#nonzero, dh/4) mixed pairs, the rest padded "
         "with cos = sin = 1; false keeps them as inputs with out = dh/2",
         false},
-       {"seed", ParamKind::integer, "0", 0.0, 4294967295.0, {}, "seed of the coefficient matrices", false}}};
+       {"seed", ParamKind::integer, "0", 0.0, 4294967295.0, {}, "seed of the coefficient matrices", false}},
+      ShiftInvariance::variant};
   return info;
 }
 

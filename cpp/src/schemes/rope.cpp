@@ -80,7 +80,15 @@ const SchemeInfo& RopeScheme::static_info() {
        {"long_factor", ParamKind::list, "", 0.0, 1e6, {},
         "longrope: per-pair rescale factors used when seq_len > original_max (dr/2 values; empty = all 1)", true},
        {"short_factor", ParamKind::list, "", 0.0, 1e6, {},
-        "longrope: per-pair rescale factors used when seq_len <= original_max (dr/2 values; empty = all 1)", true}}};
+        "longrope: per-pair rescale factors used when seq_len <= original_max (dr/2 values; empty = all 1)", true},
+       {"p", ParamKind::number, "1", 0.0, 1.0, {},
+        "p-RoPE: keep the int(p dr / 2) highest frequencies, set the lower ones to 0 (1: RoPE, 0: no rotation)",
+        false},
+       {"mscale", ParamKind::number, "0", 0.0, 100.0, {},
+        "yarn: DeepSeek's mscale; with mscale_all_dim, af = get_mscale(factor, mscale) / get_mscale(factor, "
+        "mscale_all_dim) (0: unset)", false},
+       {"mscale_all_dim", ParamKind::number, "0", 0.0, 100.0, {}, "yarn: DeepSeek's mscale_all_dim (0: unset)", false}},
+      ShiftInvariance::invariant};
   return info;
 }
 
@@ -101,20 +109,22 @@ RopeConfig rope_config(const Params& p) {
   c.attention_factor = p.number("attention_factor");
   c.long_factor = p.list("long_factor");
   c.short_factor = p.list("short_factor");
+  c.p = p.number("p");
+  c.mscale = p.number("mscale");
+  c.mscale_all_dim = p.number("mscale_all_dim");
   return c;
 }
 
 int rope_rotated_width(const std::string& scheme, int dh, double partial) {
   const int dr = static_cast<int>(dh * partial);  // Python int(): truncation, as HF
-  require(dr > 0 && dr % 2 == 0, scheme + ": rotated width int(dh * partial) = int(" + std::to_string(dh) + " * " +
-                                     fmt(partial) + ") = " + std::to_string(dr) +
-                                     " must be even and > 0 (change partial or the head width)");
-  return dr;
+  if (dr > 0 && dr % 2 == 0) return dr;  // (called per forward: no message built unless it fails)
+  throw Error(scheme + ": rotated width int(dh * partial) = int(" + std::to_string(dh) + " * " + fmt(partial) +
+              ") = " + std::to_string(dr) + " must be even and > 0 (change partial or the head width)");
 }
 
 void rotary_check_head_width(const std::string& scheme, int dh) {
-  require(dh > 0 && dh % 2 == 0, scheme + ": head width " + std::to_string(dh) +
-                                     " must be even and > 0 (dimensions rotate in pairs)");
+  if (dh > 0 && dh % 2 == 0) return;
+  throw Error(scheme + ": head width " + std::to_string(dh) + " must be even and > 0 (dimensions rotate in pairs)");
 }
 
 std::vector<double> rope_default_inv_freq(int dr, double theta) {
@@ -158,9 +168,11 @@ RopeFreqs rope_frequencies(const RopeConfig& c, int dr, int seq_len) {
       const double ramp = std::clamp((k - low) / (high - low), 0.0, 1.0);
       inv[k] = inv[k] / c.factor * ramp + inv[k] * (1.0 - ramp);
     }
-    f.attention_factor = c.attention_factor > 0 ? c.attention_factor
-                         : c.factor <= 1.0      ? 1.0
-                                                : 0.1 * std::log(c.factor) + 1.0;
+    // HF _compute_yarn_parameters: get_mscale(s, m) = 0.1 m ln(s) + 1 (1 when s <= 1)
+    auto get_mscale = [&](double m) { return c.factor <= 1.0 ? 1.0 : 0.1 * m * std::log(c.factor) + 1.0; };
+    f.attention_factor = c.attention_factor > 0                       ? c.attention_factor
+                         : (c.mscale > 0 && c.mscale_all_dim > 0) ? get_mscale(c.mscale) / get_mscale(c.mscale_all_dim)
+                                                                   : get_mscale(1.0);
   } else if (c.scaling == "llama3") {
     require(c.high_freq_factor > c.low_freq_factor,
             "rope: high_freq_factor=" + fmt(c.high_freq_factor) + " must be greater than low_freq_factor=" +
@@ -191,6 +203,9 @@ RopeFreqs rope_frequencies(const RopeConfig& c, int dr, int seq_len) {
   } else {
     throw Error("rope: scaling='" + c.scaling + "' is not one of none|linear|ntk|dynamic|yarn|llama3|longrope");
   }
+  // p-RoPE: the lowest frequencies carry no position (Python's int(p * dr // 2) kept).
+  const int kept = static_cast<int>(std::floor(c.p * dr / 2.0));
+  for (int k = std::max(kept, 0); k < pairs; ++k) inv[k] = 0.0;
   return f;
 }
 

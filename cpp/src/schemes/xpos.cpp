@@ -22,7 +22,8 @@ const SchemeInfo& XposScheme::static_info() {
        {"layout", ParamKind::choice, "interleaved", 0, 0, {"interleaved", "half"},
         "interleaved pairs (2k, 2k+1) as torchscale, or half-split (k, k+dh/2)", false},
        {"scale_base", ParamKind::number, "512", 0.0, 1e9, {},
-        "decay scale: logits carry zeta^((i-j)/scale_base)", true}}};
+        "decay scale: logits carry zeta^((i-j)/scale_base)", true}},
+      ShiftInvariance::invariant};
   return info;
 }
 

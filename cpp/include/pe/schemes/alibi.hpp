@@ -42,7 +42,8 @@ class AlibiScheme : public Scheme {
         "Press et al. 2022, Train Short, Test Long: Attention with Linear Biases",
         "ofirpress/attention_with_linear_biases: fairseq/models/transformer.py get_slopes",
         {{"causal", ParamKind::boolean, "false", 0, 0, {},
-          "true: -m (i - j), defined for keys up to the query (needs a causal mask); false: -m |i - j|", false}}};
+          "true: -m (i - j), defined for keys up to the query (needs a causal mask); false: -m |i - j|", false}},
+        ShiftInvariance::invariant};
     return info;
   }
   const SchemeInfo& info() const override { return static_info(); }

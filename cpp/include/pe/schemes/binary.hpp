@@ -23,7 +23,8 @@ class BinaryScheme : public Scheme {
         "Component k carries bit k of the position (0 or 1): bounded and unique, but it jumps discontinuously.",
         "huggingface/blog: designing-positional-encoding.md (teaching step)",
         "huggingface/blog: designing-positional-encoding.md",
-        {}};
+        {},
+        ShiftInvariance::variant};
     return info;
   }
   const SchemeInfo& info() const override { return static_info(); }

@@ -58,7 +58,8 @@ class CopeScheme : public Scheme {
         {{"npos", ParamKind::integer, "64", 1, 8192, {}, "rows of the position table; positions are capped at npos - 1", false},
          {"seed", ParamKind::integer, "0", 0, 4294967295.0, {}, "seed of the position table", false},
          {"divide", ParamKind::boolean, "true", 0, 0, {},
-          "divide the position logit by sqrt(dh) with q.k (RAM's default); false: RAM's --cope-nodiv", false}}};
+          "divide the position logit by sqrt(dh) with q.k (RAM's default); false: RAM's --cope-nodiv", false}},
+        ShiftInvariance::invariant};
     return info;
   }
   const SchemeInfo& info() const override { return static_info(); }

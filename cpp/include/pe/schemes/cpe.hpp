@@ -39,7 +39,8 @@ class CpeScheme : public Scheme {
         "comes from the content and the sequence edges.",
         "Chu et al. 2021, Conditional Positional Encodings for Vision Transformers (CPVT)",
         "Meituan-AutoML/Twins: gvt.py PosCNN",
-        {{"seed", ParamKind::integer, "0", 0, 4294967295.0, {}, "seed of the kernel and bias", false}}};
+        {{"seed", ParamKind::integer, "0", 0, 4294967295.0, {}, "seed of the kernel and bias", false}},
+        ShiftInvariance::invariant};
     return info;
   }
   const SchemeInfo& info() const override { return static_info(); }

@@ -24,7 +24,8 @@ class IntegerScheme : public Scheme {
         "Adds the position itself (or position / length) to every component: unique, but it swamps the tokens.",
         "huggingface/blog: designing-positional-encoding.md (teaching step)",
         "huggingface/blog: designing-positional-encoding.md",
-        {{"normalise", ParamKind::boolean, "false", 0, 0, {}, "divide the position by the sequence length N", false}}};
+        {{"normalise", ParamKind::boolean, "false", 0, 0, {}, "divide the position by the sequence length N", false}},
+        ShiftInvariance::variant};
     return info;
   }
   const SchemeInfo& info() const override { return static_info(); }

@@ -38,7 +38,8 @@ class LearnedScheme : public Scheme {
         "huggingface/transformers: src/transformers/models/gpt2/modeling_gpt2.py wpe",
         {{"max_len", ParamKind::integer, "1024", 1, 65536, {}, "rows of the table: positions 0..max_len-1", false},
          {"seed", ParamKind::integer, "0", 0, 4294967295.0, {}, "seed of the table", false},
-         {"std", ParamKind::number, "0.02", 0, 10, {}, "init standard deviation (GPT-2: 0.02)", true}}};
+         {"std", ParamKind::number, "0.02", 0, 10, {}, "init standard deviation (GPT-2: 0.02)", true}},
+        ShiftInvariance::variant};
     return info;
   }
   const SchemeInfo& info() const override { return static_info(); }

@@ -20,7 +20,8 @@ class NoneScheme : public Scheme {
         "No position signal: bidirectional attention cannot tell word order; a causal mask alone leaks it.",
         "Haviv et al. 2022; Kazemnejad et al. 2023",
         "REFERENCE.md: None (NoPE)",
-        {}};
+        {},
+        ShiftInvariance::invariant};
     return info;
   }
   const SchemeInfo& info() const override { return static_info(); }

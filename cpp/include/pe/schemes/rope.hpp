@@ -25,7 +25,10 @@
 //            low = max(floor(corr(beta_fast)), 0), high = min(ceil(corr(beta_slow)), dr - 1)
 //            (high += 0.001 when low == high); ramp[k] = clamp((k - low)/(high - low), 0, 1);
 //            inv = inv/factor * ramp + inv * (1 - ramp).
-//            af = attention_factor if given, else 0.1 ln(factor) + 1 (1 when factor <= 1).
+//            af = attention_factor if given; else, with mscale and mscale_all_dim both set
+//            (DeepSeek configs), get_mscale(factor, mscale) / get_mscale(factor,
+//            mscale_all_dim); else get_mscale(factor, 1), where get_mscale(s, m) =
+//            0.1 m ln(s) + 1 (1 when s <= 1) (HF _compute_yarn_parameters).
 //   llama3   w = 2 pi / inv, L0 = original_max: w < L0/high_freq_factor unchanged;
 //            w > L0/low_freq_factor divided by factor; between:
 //            s = (L0/w - low)/(high - low), inv' = (1 - s) inv/factor + s inv.      (af 1)
@@ -33,10 +36,14 @@
 //            else short_factor (an empty list means 1 for every pair; a list needs dr/2
 //            entries). af = attention_factor if given, else sqrt(1 + ln(factor)/ln(L0))
 //            when factor > 1, else 1.
+// p-RoPE (Barbero et al. 2024, "Round and Round We Go! What makes Rotary Positional
+// Encodings useful?"), after any scaling: keep the int(p dr / 2) highest frequencies and
+// set the others to 0, so the lowest-frequency pairs turn into position-free "semantic"
+// channels (p = 1: RoPE; p = 0: no rotation at all, NoPE).
 // Reading of the reference (transformers v5 modeling_rope_utils.py):
 //   - yarn and longrope take `factor` as given (HF derives it as max_pos/original_max
 //     only when factor is unset); yarn always truncates its correction range
-//     (HF `truncate`, default true); DeepSeek's mscale/mscale_all_dim are not modelled.
+//     (HF `truncate`, default true).
 //   - attention_factor = 0 means "the scaling's default"; only yarn and longrope read
 //     it (the other scalings fix it at 1 in HF, and so here).
 //   - seq_len = 0 means "the sequence being encoded", as HF's dynamic_rope_update:
@@ -95,6 +102,8 @@ struct RopeConfig {
   double low_freq_factor = 1.0, high_freq_factor = 4.0;
   double attention_factor = 0.0;  // 0: the scaling's default
   std::vector<double> long_factor, short_factor;  // (dr/2) each, or empty
+  double p = 1.0;                 // p-RoPE: fraction of frequencies kept (the highest)
+  double mscale = 0.0, mscale_all_dim = 0.0;  // yarn, DeepSeek configs; 0: unset
 };
 RopeConfig rope_config(const Params& p);
 

@@ -45,7 +45,8 @@ class ShawScheme : public Scheme {
         "Shaw et al. 2018, Self-Attention with Relative Position Representations",
         "tensorflow/tensor2tensor: tensor2tensor/layers/common_attention.py dot_product_attention_relative",
         {{"max_relative", ParamKind::integer, "16", 1, 4096, {}, "clip distance k: keys farther than k share one vector", false},
-         {"seed", ParamKind::integer, "0", 0, 4294967295.0, {}, "seed of the aK and aV tables", false}}};
+         {"seed", ParamKind::integer, "0", 0, 4294967295.0, {}, "seed of the aK and aV tables", false}},
+        ShiftInvariance::invariant};
     return info;
   }
   const SchemeInfo& info() const override { return static_info(); }

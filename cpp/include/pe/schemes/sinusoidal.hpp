@@ -39,7 +39,8 @@ class SinusoidalScheme : public Scheme {
         "tensorflow/tensor2tensor: tensor2tensor/layers/common_attention.py get_timing_signal_1d (concat)",
         {{"base", ParamKind::number, "10000", 1.0, 1e9, {}, "wavelength base: the lowest frequency is about 1/base", false},
          {"layout", ParamKind::choice, "interleaved", 0, 0, {"interleaved", "concat"},
-          "interleaved (sin, cos) pairs as in the paper, or [sin | cos] halves as in tensor2tensor/fairseq", false}}};
+          "interleaved (sin, cos) pairs as in the paper, or [sin | cos] halves as in tensor2tensor/fairseq", false}},
+        ShiftInvariance::variant};
     return info;
   }
   const SchemeInfo& info() const override { return static_info(); }

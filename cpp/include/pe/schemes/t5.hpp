@@ -48,7 +48,8 @@ class T5Scheme : public Scheme {
          {"max_distance", ParamKind::integer, "128", 1, 1000000, {}, "distance from which every key shares the last bucket", false},
          {"bidirectional", ParamKind::boolean, "true", 0, 0, {},
           "true: keys before and after the query get separate buckets (encoder); false: decoder bucketing", false},
-         {"seed", ParamKind::integer, "0", 0, 4294967295.0, {}, "seed of the bias table", false}}};
+         {"seed", ParamKind::integer, "0", 0, 4294967295.0, {}, "seed of the bias table", false}},
+        ShiftInvariance::invariant};
     return info;
   }
   const SchemeInfo& info() const override { return static_info(); }
