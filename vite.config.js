@@ -2,6 +2,9 @@
 //   default:             dist/ (index.html + assets), for any static host and `npm start`
 //   --mode singlefile:   build/single/index.html with every script, style and the WASM
 //                        inlined; scripts/build.sh copies it to dist/pe-playground.html
+// The lab's Web Worker (web/src/lab/worker.js) is imported with ?worker&inline in both
+// builds: one classic-script bundle (with its own SIMD module) started from a blob: URL,
+// which the page's CSP allows as `worker-src blob:`, also from file://.
 import { createLogger, defineConfig } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
 
@@ -22,6 +25,8 @@ export default defineConfig(({ mode }) => {
     base: './',
     publicDir: false,
     plugins: single ? [viteSingleFile()] : [],
+    // iife: the inline worker is one script, so it cannot load chunks of its own.
+    worker: { format: 'iife' },
     build: {
       outDir: single ? '../build/single' : '../dist',
       emptyOutDir: true,

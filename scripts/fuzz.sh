@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # libFuzzer targets (tests/fuzz/fuzz_*.cpp), built with clang under ASan + UBSan in
-# build/fuzz (CMake option PE_FUZZ).
+# build/sanitize (scripts/sanitize-build.sh; the ASan layer of npm test shares it).
 #   scripts/fuzz.sh [TARGET|all] [SECONDS]   npm run fuzz -- fuzz_table 600
 #       fuzz for SECONDS each (default 60); new inputs go to build/fuzz/corpus/TARGET,
 #       the committed seeds in tests/fuzz/corpus/TARGET are read, never written.
@@ -18,16 +18,15 @@ else which=${1:-all}; seconds=${2:-60}; fi
 case "$which" in all) targets=("${TARGETS[@]}") ;; *) targets=("$which") ;; esac
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz: SECONDS must be a whole number" >&2; exit 2; }
 
-command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (scripts/setup.sh installs clang libclang-rt-dev)" >&2; exit 1; }
-CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPE_FUZZ=ON >/dev/null || exit 1
-cmake --build build/fuzz -j"${PE_JOBS:-2}" --target "${targets[@]}" > build/fuzz-build.log 2>&1 ||
+mkdir -p build
+bash scripts/sanitize-build.sh "${targets[@]}" > build/fuzz-build.log 2>&1 ||
   { tail -n 30 build/fuzz-build.log; echo "fuzz: build failed (build/fuzz-build.log)"; exit 1; }
 
 mkdir -p build/fuzz/artifacts build/test-logs
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
 for t in "${targets[@]}"; do
-  [ -x "build/fuzz/$t" ] || { echo "fuzz: unknown target '$t' (known: ${TARGETS[*]})" >&2; exit 2; }
+  [ -x "build/sanitize/$t" ] || { echo "fuzz: unknown target '$t' (known: ${TARGETS[*]})" >&2; exit 2; }
   seeds=tests/fuzz/corpus/$t
   work=build/fuzz/corpus/$t
   mkdir -p "$work"
@@ -35,10 +34,10 @@ for t in "${targets[@]}"; do
   common=(-artifact_prefix=build/fuzz/artifacts/"$t"- -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20 -print_final_stats=1)
   if [ $check = 1 ]; then
     # the committed corpus once (regressions), then a short fuzz from it in a scratch folder
-    "build/fuzz/$t" "${common[@]}" -runs=0 "$seeds" > "$log" 2>&1 &&
-      "build/fuzz/$t" "${common[@]}" -max_total_time="$seconds" "$work" "$seeds" >> "$log" 2>&1
+    "build/sanitize/$t" "${common[@]}" -runs=0 "$seeds" > "$log" 2>&1 &&
+      "build/sanitize/$t" "${common[@]}" -max_total_time="$seconds" "$work" "$seeds" >> "$log" 2>&1
   else
-    "build/fuzz/$t" "${common[@]}" -max_total_time="$seconds" "$work" "$seeds" 2>&1 | tee "$log" | grep -E "^#[0-9]+.*(DONE|NEW)" | tail -n 3
+    "build/sanitize/$t" "${common[@]}" -max_total_time="$seconds" "$work" "$seeds" 2>&1 | tee "$log" | grep -E "^#[0-9]+.*(DONE|NEW)" | tail -n 3
     [ "${PIPESTATUS[0]}" -eq 0 ]
   fi
   if [ $? -eq 0 ]; then

@@ -2,7 +2,7 @@
 # npm test: install what is missing, build, then run every test layer and end with one
 # line "N passed, N failed" (test cases across all layers).
 #   1. Catch2 suite, native (via CTest)              build/native
-#   2. Catch2 suite under ASan + UBSan               build/asan
+#   2. Catch2 suite under ASan + UBSan (clang)       build/sanitize
 #   3. kernel tests compiled to WASM (SIMD, scalar)  node build/wasm-*/pe_kernel_tests.cjs
 #   4. Node tests of the built WASM module           node --test tests/node/
 #   5. browser tests, Playwright + Debian Chromium   node --test tests/browser/
@@ -70,11 +70,12 @@ fi
 if run_layer asan; then
   echo "== test: Catch2 (AddressSanitizer + UndefinedBehaviorSanitizer)"
   # A failed build counts as a failure: never run a stale binary left by an earlier build.
-  rm -f build/asan/pe_tests
-  if cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DPE_SANITIZE=ON > "$log_dir/asan-build.log" 2>&1 &&
-    cmake --build build/asan -j"$jobs" --target pe_tests >> "$log_dir/asan-build.log" 2>&1; then
+  # One clang build (build/sanitize, scripts/sanitize-build.sh) serves this layer and the
+  # fuzz layer: pe_core is compiled once with ASan + UBSan and libFuzzer's coverage.
+  rm -f build/sanitize/pe_tests
+  if bash scripts/sanitize-build.sh pe_tests > "$log_dir/asan-build.log" 2>&1; then
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-      ./build/asan/pe_tests --order decl --use-colour no > "$log_dir/asan.log" 2>&1
+      ./build/sanitize/pe_tests --order decl --use-colour no > "$log_dir/asan.log" 2>&1
     grep -E "ERROR: (Address|Leak)Sanitizer|runtime error" "$log_dir/asan.log" | head -n 20
     grep -B2 -A12 "FAILED:" "$log_dir/asan.log" | head -n 80
     count_catch "$log_dir/asan.log"

@@ -15,26 +15,6 @@ namespace pe {
 
 namespace {
 
-double cosine_distance(const float* a, const float* b, int d) {
-  double ab = 0, aa = 0, bb = 0;
-  for (int c = 0; c < d; ++c) {
-    ab += static_cast<double>(a[c]) * b[c];
-    aa += static_cast<double>(a[c]) * a[c];
-    bb += static_cast<double>(b[c]) * b[c];
-  }
-  if (aa == 0 || bb == 0) return (aa == 0 && bb == 0) ? 0.0 : 1.0;
-  return 1.0 - ab / std::sqrt(aa * bb);
-}
-
-std::vector<float> mean_rows(const std::vector<float>& x, int n, int d) {
-  std::vector<double> acc(static_cast<std::size_t>(d), 0.0);
-  for (int i = 0; i < n; ++i)
-    for (int c = 0; c < d; ++c) acc[static_cast<std::size_t>(c)] += x[static_cast<std::size_t>(i) * d + c];
-  std::vector<float> out(static_cast<std::size_t>(d));
-  for (int c = 0; c < d; ++c) out[static_cast<std::size_t>(c)] = static_cast<float>(acc[static_cast<std::size_t>(c)] / n);
-  return out;
-}
-
 xt::xtensor<float, 3> weights_of(const AttentionCache& a) {
   const auto H = static_cast<std::size_t>(a.shape.heads), n = static_cast<std::size_t>(a.shape.n);
   xt::xtensor<float, 3> w = xt::xtensor<float, 3>::from_shape({H, n, n});
@@ -115,19 +95,12 @@ ProbeResult run_model_probe(Model& model, const std::vector<std::string>& vocab,
   p.sentence_distance_raw = cosine_distance(mean_a.data(), mean_b.data(), d);
   p.sentence_distance = std::abs(p.sentence_distance_raw) < distance_resolution(std::max(n, m)) ? 0.0
                                                                                              : p.sentence_distance_raw;
-  std::map<std::string, std::vector<int>> where;
-  for (int j = 0; j < m; ++j) where[r.tokens_compare[static_cast<std::size_t>(j)]].push_back(j);
-  std::map<std::string, std::size_t> seen;
+  const std::vector<int> match = match_occurrences(r.tokens, r.tokens_compare);
   for (int i = 0; i < n; ++i) {
-    const std::string& t = r.tokens[static_cast<std::size_t>(i)];
-    const std::size_t k = seen[t]++;
-    auto it = where.find(t);
-    if (it == where.end() || k >= it->second.size()) {
-      p.token_distance.push_back(std::numeric_limits<double>::quiet_NaN());
-      continue;
-    }
-    p.token_distance.push_back(cosine_distance(a.lnf.data() + static_cast<std::size_t>(i) * d,
-                                               b.lnf.data() + static_cast<std::size_t>(it->second[k]) * d, d));
+    const int j = match[static_cast<std::size_t>(i)];
+    p.token_distance.push_back(j < 0 ? std::numeric_limits<double>::quiet_NaN()
+                                     : cosine_distance(a.lnf.data() + static_cast<std::size_t>(i) * d,
+                                                       b.lnf.data() + static_cast<std::size_t>(j) * d, d));
   }
   const AttentionCache& la = a.blocks[static_cast<std::size_t>(o.layer)].attn;
   p.attention = weights_of(la);

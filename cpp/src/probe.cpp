@@ -23,40 +23,6 @@ namespace {
 
 constexpr int compare_block = 64;  // (block, block) logits per step of the shift comparison
 
-// 1 - cos(a, b) in double; 0 when both are zero, 1 when only one is.
-double cosine_distance(const float* a, const float* b, int d) {
-  double ab = 0, aa = 0, bb = 0;
-  for (int c = 0; c < d; ++c) {
-    ab += static_cast<double>(a[c]) * b[c];
-    aa += static_cast<double>(a[c]) * a[c];
-    bb += static_cast<double>(b[c]) * b[c];
-  }
-  if (aa == 0 || bb == 0) return (aa == 0 && bb == 0) ? 0.0 : 1.0;
-  return 1.0 - ab / std::sqrt(aa * bb);
-}
-
-std::vector<float> mean_rows(const std::vector<float>& x, int n, int d) {
-  std::vector<double> acc(static_cast<std::size_t>(d), 0.0);
-  for (int i = 0; i < n; ++i)
-    for (int c = 0; c < d; ++c) acc[c] += x[static_cast<std::size_t>(i) * d + c];
-  std::vector<float> out(static_cast<std::size_t>(d));
-  for (int c = 0; c < d; ++c) out[c] = static_cast<float>(acc[c] / n);
-  return out;
-}
-
-// For each token of a, the index in b of the same text's same occurrence (k-th to k-th), or -1.
-std::vector<int> match_occurrences(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  std::map<std::string, std::vector<int>> where;  // text -> indices in b, in order
-  for (int j = 0; j < static_cast<int>(b.size()); ++j) where[b[j]].push_back(j);
-  std::map<std::string, std::size_t> seen;
-  std::vector<int> out;
-  for (const auto& t : a) {
-    const std::size_t k = seen[t]++;
-    auto it = where.find(t);
-    out.push_back(it != where.end() && k < it->second.size() ? it->second[k] : -1);
-  }
-  return out;
-}
 
 // max |logit_a - logit_b| over heads and unmasked (i, j), recomputed block by block (no n^2
 // buffer); both caches have the same shape. max_abs: the largest |logit| of a. finite_a,
@@ -135,6 +101,42 @@ std::vector<int> positions(int n, int offset) {
 }
 
 }  // namespace
+
+// 1 - cos(a, b) in double; 0 when both are zero, 1 when only one is.
+double cosine_distance(const float* a, const float* b, int d) {
+  double ab = 0, aa = 0, bb = 0;
+  for (int c = 0; c < d; ++c) {
+    ab += static_cast<double>(a[c]) * b[c];
+    aa += static_cast<double>(a[c]) * a[c];
+    bb += static_cast<double>(b[c]) * b[c];
+  }
+  if (aa == 0 || bb == 0) return (aa == 0 && bb == 0) ? 0.0 : 1.0;
+  return 1.0 - ab / std::sqrt(aa * bb);
+}
+
+std::vector<float> mean_rows(const std::vector<float>& x, int n, int d) {
+  std::vector<double> acc(static_cast<std::size_t>(d), 0.0);
+  for (int i = 0; i < n; ++i)
+    for (int c = 0; c < d; ++c) acc[c] += x[static_cast<std::size_t>(i) * d + c];
+  std::vector<float> out(static_cast<std::size_t>(d));
+  for (int c = 0; c < d; ++c) out[c] = static_cast<float>(acc[c] / n);
+  return out;
+}
+
+// For each token of a, the index in b of the same text's same occurrence (k-th to k-th), or -1.
+std::vector<int> match_occurrences(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::map<std::string, std::vector<int>> where;  // text -> indices in b, in order
+  for (int j = 0; j < static_cast<int>(b.size()); ++j) where[b[j]].push_back(j);
+  std::map<std::string, std::size_t> seen;
+  std::vector<int> out;
+  for (const auto& t : a) {
+    const std::size_t k = seen[t]++;
+    auto it = where.find(t);
+    out.push_back(it != where.end() && k < it->second.size() ? it->second[k] : -1);
+  }
+  return out;
+}
+
 
 double distance_resolution(int n) {
   const double e = 16.0 * n * std::ldexp(1.0, -24);  // relative rounding of outputs

@@ -17,8 +17,8 @@ async function scan(page) {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
-// Every view in light mode; the two densest in dark mode (axe is slow on big pages).
-const plan = { light: ['heatmaps', 'adds', 'distance', 'length', 'explain'], dark: ['heatmaps', 'adds'] };
+// Every view in light mode; the two densest and the lab in dark mode (axe is slow on big pages).
+const plan = { light: ['heatmaps', 'adds', 'distance', 'length', 'explain', 'lab'], dark: ['heatmaps', 'adds', 'lab'] };
 for (const colorScheme of ['light', 'dark']) {
   test(`axe: no serious or critical violation (${colorScheme})`, async () => {
     const { page, context, errors } = await open(browser, server.url + '/#scheme=rope&vs=alibi&heads=2', { contextOptions: { colorScheme, reducedMotion: 'reduce' } });
@@ -36,6 +36,19 @@ for (const colorScheme of ['light', 'dark']) {
     await context.close();
   });
 }
+
+test('axe: the lab after a short training run (trained probe, sampling, model files)', async () => {
+  const tiny = 'lab.schemes=none,rope&lab.len=32&lab.steps=10&lab.batch=4&lab.dim=32&lab.heads=2&lab.layers=1';
+  const { page, context, errors } = await open(browser, `${server.url}/#view=lab&${tiny}`, { contextOptions: { reducedMotion: 'reduce' } });
+  await page.click('#lab-train');
+  await page.waitForFunction(() => document.querySelector('#lab-status')?.dataset.status === 'done', null, { timeout: 60000 });
+  await page.click('#lab-sample-go');
+  await page.$$eval('#view-lab details.table-alt', (ds) => ds.forEach((d) => { d.open = true; }));
+  await settle(page);
+  assert.deepEqual(await scan(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
 
 test('keyboard: the sentences, controls and tabs are reachable with Tab', async () => {
   const { page, context } = await open(browser, server.url + '/');

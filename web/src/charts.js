@@ -1,7 +1,7 @@
 // SVG charts shared by the views: heatmap (with token labels, a hover readout and a
 // data-table alternative), ranked bars and line charts. Pure builders: they return
 // elements and never read the state. Every label goes in as text.
-import { h, s, fmt } from './dom.js';
+import { h, s, fmt, uid } from './dom.js';
 
 const FONT = 11;
 const clampLabel = (t, n = 10) => (t.length > n ? t.slice(0, n - 1) + '…' : t);
@@ -134,7 +134,8 @@ export function legendBar(scale, lo, hi, label) {
   return svg;
 }
 
-// Ranked horizontal bars. items: [{key, label, value, note?, error?}], sorted by caller.
+// Ranked horizontal bars. items: [{key, label, value, note?, error?, color?}], sorted by
+// caller; a colour draws a swatch before the label.
 export function bars({ items, title, onPick, selected, max }) {
   const rowH = 22, left = 190, w = 300, right = 120;
   const top = 24;
@@ -145,7 +146,8 @@ export function bars({ items, title, onPick, selected, max }) {
   items.forEach((d, k) => {
     const y = top + k * rowH;
     const g = s('g', { class: 'bar' + (d.key === selected ? ' selected' : ''), dataset: { scheme: d.key } });
-    g.append(s('text', { x: left - 8, y: y + 15, 'text-anchor': 'end', class: 'label' }, d.label));
+    g.append(s('text', { x: left - (d.color ? 20 : 8), y: y + 15, 'text-anchor': 'end', class: 'label' }, d.label));
+    if (d.color) g.append(s('rect', { x: left - 15, y: y + 6, width: 10, height: rowH - 12, fill: d.color, class: 'swatch-rect' }));
     const bw = Number.isFinite(d.value) ? Math.max(d.value > 0 ? 1 : 0, (d.value / m) * w) : 0;
     g.append(s('rect', { x: left, y: y + 4, width: bw, height: rowH - 8, class: 'bar-fill' }));
     if (d.value === 0) g.append(s('line', { x1: left, x2: left, y1: y + 2, y2: y + rowH - 2, class: 'zero' }));
@@ -156,8 +158,12 @@ export function bars({ items, title, onPick, selected, max }) {
   return svg;
 }
 
-// Line chart. series: [{name, xs, ys, color, dash?}]. Returns {figure, svg}.
-export function lines({ series, title, xLabel, yLabel, width = 520, height = 240, markers = [], readoutDigits = 5 }) {
+// Line chart. series: [{name, xs, ys, color, dash?, lo?, hi?}]: lo/hi (per x) shade a
+// band (e.g. the spread over seeds). xTicks: [{x, label}] replaces the even ticks (e.g.
+// lengths on a log axis); dots marks every point; yRange [lo, hi] fixes the y axis and
+// clips what lies outside (the readout still gives every value); xRange [lo, hi] fixes
+// the x axis (e.g. all the steps of a run still growing). Returns {figure, svg}.
+export function lines({ series, title, xLabel, yLabel, width = 520, height = 240, markers = [], readoutDigits = 5, xTicks = null, dots = false, xFormat = null, yRange = null, xRange = null }) {
   const left = 56, right = 12, top = 26, bottom = 38;
   const pw = width - left - right, ph = height - top - bottom;
   let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
@@ -166,8 +172,11 @@ export function lines({ series, title, xLabel, yLabel, width = 520, height = 240
       const y = se.ys[k];
       if (!Number.isFinite(y)) return;
       xmin = Math.min(xmin, x); xmax = Math.max(xmax, x);
-      ymin = Math.min(ymin, y); ymax = Math.max(ymax, y);
+      ymin = Math.min(ymin, y, se.lo?.[k] ?? y); ymax = Math.max(ymax, y, se.hi?.[k] ?? y);
     });
+  if (xTicks) for (const t of xTicks) { xmin = Math.min(xmin, t.x); xmax = Math.max(xmax, t.x); }
+  if (yRange) [ymin, ymax] = yRange;
+  if (xRange) [xmin, xmax] = xRange;
   if (!Number.isFinite(xmin)) { xmin = 0; xmax = 1; ymin = 0; ymax = 1; }
   if (ymin === ymax) { ymin -= 1; ymax += 1; }
   if (xmin === xmax) xmax = xmin + 1;
@@ -178,18 +187,31 @@ export function lines({ series, title, xLabel, yLabel, width = 520, height = 240
   const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${title}: ${series.map((x) => x.name).join(', ')}`, class: 'lines', tabindex: 0 });
   svg.append(s('text', { x: 0, y: 14, class: 'chart-title' }, title));
   svg.append(s('rect', { x: left, y: top, width: pw, height: ph, class: 'plot-bg' }));
+  const clipId = yRange ? uid('clip') : null;
+  if (clipId) svg.append(s('clipPath', { id: clipId }, s('rect', { x: left, y: top, width: pw, height: ph })));
+  const clip = clipId ? `url(#${clipId})` : null;
   for (let k = 0; k <= 4; k++) {
     const yv = ymin + ((ymax - ymin) * k) / 4;
     svg.append(s('line', { x1: left, x2: left + pw, y1: Y(yv), y2: Y(yv), class: 'grid' }));
     svg.append(s('text', { x: left - 4, y: Y(yv) + 4, 'text-anchor': 'end', class: 'tick' }, fmt(yv, 3)));
+    if (xTicks) continue;
     const xv = xmin + ((xmax - xmin) * k) / 4;
     svg.append(s('text', { x: X(xv), y: top + ph + 14, 'text-anchor': 'middle', class: 'tick' }, fmt(xv, 3)));
   }
+  for (const t of xTicks || []) svg.append(s('text', { x: X(t.x), y: top + ph + 14, 'text-anchor': 'middle', class: 'tick' }, t.label));
   if (ymin < 0 && ymax > 0) svg.append(s('line', { x1: left, x2: left + pw, y1: Y(0), y2: Y(0), class: 'axis-zero' }));
   for (const mk of markers) {
     if (mk.x < xmin || mk.x > xmax) continue;
     svg.append(s('line', { x1: X(mk.x), x2: X(mk.x), y1: top, y2: top + ph, class: 'marker' }));
     svg.append(s('text', { x: X(mk.x) + 3, y: top + 10, class: 'tick' }, mk.label));
+  }
+  for (const se of series) {
+    if (!se.lo || !se.hi) continue;
+    const ks = se.xs.map((_, k) => k).filter((k) => Number.isFinite(se.lo[k]) && Number.isFinite(se.hi[k]));
+    if (ks.length < 2) continue;
+    const d = ks.map((k, n) => `${n ? 'L' : 'M'}${X(se.xs[k]).toFixed(1)},${Y(se.hi[k]).toFixed(1)}`).join('')
+      + [...ks].reverse().map((k) => `L${X(se.xs[k]).toFixed(1)},${Y(se.lo[k]).toFixed(1)}`).join('') + 'Z';
+    svg.append(s('path', { d, fill: se.color, 'fill-opacity': 0.15, stroke: 'none', class: 'band', 'clip-path': clip }));
   }
   for (const se of series) {
     let d = '', pen = false;
@@ -199,7 +221,8 @@ export function lines({ series, title, xLabel, yLabel, width = 520, height = 240
       d += `${pen ? 'L' : 'M'}${X(x).toFixed(1)},${Y(y).toFixed(1)}`;
       pen = true;
     });
-    svg.append(s('path', { d, fill: 'none', stroke: se.color, 'stroke-width': 1.8, 'stroke-dasharray': se.dash || null }));
+    svg.append(s('path', { d, fill: 'none', stroke: se.color, 'stroke-width': 1.8, 'stroke-dasharray': se.dash || null, 'clip-path': clip }));
+    if (dots) se.xs.forEach((x, k) => Number.isFinite(se.ys[k]) && svg.append(s('circle', { cx: X(x).toFixed(1), cy: Y(se.ys[k]).toFixed(1), r: 3, fill: se.color, 'clip-path': clip })));
   }
   svg.append(s('text', { x: left + pw / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis' }, xLabel));
   svg.append(s('text', { x: 12, y: top + ph / 2, transform: `rotate(-90 12 ${top + ph / 2})`, 'text-anchor': 'middle', class: 'axis' }, yLabel));
@@ -211,9 +234,10 @@ export function lines({ series, title, xLabel, yLabel, width = 520, height = 240
   let idx = -1;
   const show = (x) => {
     guide.setAttribute('x1', X(x)); guide.setAttribute('x2', X(x));
-    out.textContent = `${xLabel} = ${fmt(x, 6)}: ` + series.map((se) => {
+    out.textContent = `${xLabel} = ${xFormat ? xFormat(x) : fmt(x, 6)}: ` + series.map((se) => {
       const k = Array.prototype.indexOf.call(se.xs, x);
-      return `${se.name} ${k < 0 ? '–' : fmt(se.ys[k], readoutDigits)}`;
+      const band = k >= 0 && se.lo && Number.isFinite(se.lo[k]) ? ` [${fmt(se.lo[k], 3)}, ${fmt(se.hi[k], 3)}]` : '';
+      return `${se.name} ${k < 0 || !Number.isFinite(se.ys[k]) ? '–' : fmt(se.ys[k], readoutDigits)}${band}`;
     }).join(' · ');
   };
   svg.addEventListener('pointermove', (ev) => {

@@ -49,3 +49,20 @@ export function inkOn(hex) {
 
 // Series colours for line charts (Okabe-Ito, safe for common deficiencies).
 export const SERIES = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#7f7f7f', '#f0e442'];
+
+// One colour per scheme, the same in every chart and list of the page (the lab's curves,
+// its extrapolation chart, the ranking's swatches, the distance profile). The lab's six
+// defaults get the most distinct ones (Okabe-Ito); every colour reads on the light and
+// the dark background.
+export const SCHEME_COLORS = {
+  none: '#8a8a8a', sinusoidal: '#e69f00', learned: '#cc79a7', rope: '#0072b2', alibi: '#009e73', t5: '#d55e00',
+  xpos: '#56b4e9', fope: '#17becf', integer: '#8c564b', binary: '#bcbd22', shaw: '#e7298a', cpe: '#a6761d', cope: '#9467bd',
+  fire: '#c51b7d', kerple: '#4d9221', sandwich: '#7b3294', fourier: '#e08214',
+};
+
+export function schemeColor(name) {
+  if (SCHEME_COLORS[name]) return SCHEME_COLORS[name];
+  let hsh = 0;
+  for (const ch of String(name)) hsh = (hsh * 31 + ch.codePointAt(0)) >>> 0;
+  return SERIES[hsh % SERIES.length];
+}

@@ -1,6 +1,9 @@
 // Turns the state into probe calls and collects the results the views draw.
 //   ranking: every scheme, streaming (no attention weights): sentence and token distances
 //   detail:  the selected scheme(s) with attention weights for the heatmaps
+// With the "trained" switch on and trained models on the shelf (lab/models.js), both
+// come from the trained models instead (model.probe: the whole causal decoder, the
+// attention of one layer), for the schemes that have one.
 // One scheme that rejects the shape or its settings does not take the others down:
 // after a failed joint call each scheme is probed alone and keeps its own error.
 // Inputs are capped before they reach the core so the page never blocks: past
@@ -45,8 +48,41 @@ function probeEach(engine, base, names) {
   return res;
 }
 
-// Returns {ok, message?, ranking, detail, ms}.
-export function compute(engine, store) {
+// The probe through the trained models: one call per model gives the ranking numbers and
+// the attention of the chosen layer. A word outside the vocabulary fails every model
+// alike; that message is the result.
+export function computeTrained(shelf, st) {
+  const names = shelf.schemes();
+  const res = { names, tokens: null, tokens_compare: null, schemes: {}, errors: {}, layers: {}, heads: {} };
+  const t0 = performance.now();
+  for (const n of names) {
+    const { model, config } = shelf.get(n);
+    const layer = Math.min(st.layer, config.layers - 1);
+    try {
+      const r = model.probe({ sentence: st.a, compare: st.b, layer, shift: st.shift });
+      res.tokens = r.tokens;
+      res.tokens_compare = r.tokens_compare;
+      res.schemes[n] = r.schemes[n];
+      res.layers[n] = { layer, of: config.layers };
+      res.heads[n] = config.heads;
+    } catch (e) {
+      res.errors[n] = e.message;
+    }
+  }
+  const t1 = performance.now();
+  if (!res.tokens) return { ok: false, which: 'a', message: `Trained models: ${Object.values(res.errors)[0]}` };
+  const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
+  const detail = { tokens: res.tokens, tokens_compare: res.tokens_compare, schemes: {}, errors: {}, layers: res.layers, heads: res.heads };
+  for (const n of picked) {
+    if (res.schemes[n]) detail.schemes[n] = res.schemes[n];
+    else detail.errors[n] = res.errors[n] || `no trained model for ${n}: add it to the lab's schemes and train, or load its model file (trained: ${names.join(', ')})`;
+  }
+  const first = shelf.get(names[0]);
+  return { ok: true, trained: { names, task: first.task, config: first.config }, ranking: res, detail, ms: { ranking: t1 - t0, detail: 0 } };
+}
+
+// Returns {ok, message?, ranking, detail, ms, trained?, trainedMissing?}.
+export function compute(engine, store, shelf = null) {
   const st = store.get();
   const all = engine.schemes().map((x) => x.name);
   if (!st.a.trim()) return { ok: false, which: 'a', message: 'Sentence A is empty: type a few words.' };
@@ -70,6 +106,7 @@ export function compute(engine, store) {
       };
     }
   }
+  if (st.trained && shelf?.schemes().length) return computeTrained(shelf, st);
   const base = { sentence: st.a, compare: st.b, dim: st.dim, heads: st.heads, seed: st.seed, causal: st.causal, shift: st.shift };
   const t0 = performance.now();
   const ranking = probeEach(engine, { ...base, weights: false, settings: settingsFor(store, all) }, all);
@@ -78,7 +115,7 @@ export function compute(engine, store) {
   const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
   const detail = probeEach(engine, { ...base, weights: true, settings: settingsFor(store, picked) }, picked);
   const t2 = performance.now();
-  return { ok: true, ranking, detail, ms: { ranking: t1 - t0, detail: t2 - t1 } };
+  return { ok: true, ranking, detail, ms: { ranking: t1 - t0, detail: t2 - t1 }, trainedMissing: st.trained };
 }
 
 // A seeded shuffle (mulberry32) so "shuffle" is reproducible from the seed.

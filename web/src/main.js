@@ -1,12 +1,14 @@
 // The page: loads the engine once, builds the state from the URL hash, mounts one
 // module per view, and redraws on every state change (at most once per frame). The
 // probe runs only when something it reads changes; views that only change the drawing
-// (head, tab, length) reuse the last result.
+// (head, tab, length) reuse the last result. The lab's trained models sit on one shelf
+// (lab/models.js): with the "trained" switch on, the probe views read them.
 import './styles.css';
 import { loadEngine } from './engine.js';
 import { createStore } from './state.js';
 import { h, clear } from './dom.js';
-import { compute } from './compute.js';
+import { compute, computeTrained } from './compute.js';
+import { createShelf } from './lab/models.js';
 import { exportBar } from './exports.js';
 import { mountSentences } from './views/sentences.js';
 import { mountControls } from './views/controls.js';
@@ -16,9 +18,10 @@ import { mountAdds } from './views/adds.js';
 import { mountDistance } from './views/distance.js';
 import { mountLength } from './views/length.js';
 import { mountExplain } from './views/explain.js';
+import { mountLab } from './views/lab.js';
 import { applyEmbed, postHeight, mountEmbedButton } from './views/embed.js';
 
-const TAB_LABELS = { heatmaps: 'Attention heatmaps', adds: 'What the scheme adds', distance: 'Score vs distance', length: 'Length', explain: 'Explanation' };
+const TAB_LABELS = { heatmaps: 'Attention heatmaps', adds: 'What the scheme adds', distance: 'Score vs distance', length: 'Length', explain: 'Explanation', lab: 'Training lab' };
 const $ = (id) => document.getElementById(id);
 
 function showNotices(store) {
@@ -40,8 +43,9 @@ function fatal(message) {
 async function start() {
   const engine = await loadEngine();
   const store = createStore(engine.schemes());
+  const shelf = createShelf(engine);
   const sentences = mountSentences($('sentences'), store);
-  const controls = mountControls($('controls'), store, engine);
+  const controls = mountControls($('controls'), store, engine, shelf);
   const order = mountOrder($('view-order'), store, engine);
   const detail = {
     heatmaps: mountHeatmaps($('view-heatmaps'), store, engine),
@@ -49,11 +53,18 @@ async function start() {
     distance: mountDistance($('view-distance'), store, engine),
     length: mountLength($('view-length'), store, engine),
     explain: mountExplain($('view-explain'), store, engine),
+    lab: mountLab($('view-lab'), store, engine, shelf),
   };
   mountEmbedButton($('embed-tools'), store);
   const exportMsg = (m) => sentences.message('a', `Export failed: ${m}`);
   $('order-h').after(exportBar(() => order.exportable(), exportMsg));
-  for (const [k, v] of Object.entries(detail)) if (v.exportable) $(`view-${k}`).prepend(exportBar(() => v.exportable(), exportMsg));
+  for (const [k, v] of Object.entries(detail)) {
+    if (!v.exportable) continue;
+    const bar = exportBar(() => v.exportable(), exportMsg);
+    const heading = $(`view-${k}`).querySelector(':scope > h2');
+    if (heading) heading.after(bar);
+    else $(`view-${k}`).prepend(bar);
+  }
 
   // Tabs for the detail views (the ranking stays on top).
   const tabs = $('tabs');
@@ -71,8 +82,8 @@ async function start() {
   }, TAB_LABELS[k]));
   tabs.append(...tabButtons);
 
-  let lastKey = '', result = null, frame = 0;
-  const computeKey = (st) => JSON.stringify([st.a, st.b, st.scheme, st.vs, st.dim, st.heads, st.seed, st.causal, st.shift, st.settings]);
+  let lastKey = '', result = null, frame = 0, labKey = '', labProbe = null;
+  const computeKey = (st) => JSON.stringify([st.a, st.b, st.scheme, st.vs, st.dim, st.heads, st.seed, st.causal, st.shift, st.settings, st.trained, st.layer, shelf.version]);
 
   function render() {
     frame = 0;
@@ -82,7 +93,7 @@ async function start() {
     const key = computeKey(st);
     if (key !== lastKey) {
       lastKey = key;
-      result = compute(engine, store);
+      result = compute(engine, store, shelf);
       sentences.message(result.which, result.ok ? '' : result.message);
     }
     sentences.render(st);
@@ -99,17 +110,35 @@ async function start() {
     for (const k of Object.keys(detail)) {
       const panel = $(`view-${k}`);
       panel.hidden = k !== active || (st.embed && st.view === 'order');
-      if (!panel.hidden) detail[k].render(st, result);
+      if (panel.hidden) continue;
+      if (k === 'lab') {
+        // The lab shows the sentences read by the trained models, whatever the switch.
+        const lk = JSON.stringify([st.a, st.b, st.layer, st.shift, st.scheme, st.vs, st.trained, shelf.version]);
+        if (lk !== labKey) {
+          labKey = lk;
+          labProbe = !shelf.schemes().length ? null : !result?.ok || result.trained ? result : computeTrained(shelf, st);
+        }
+        detail.lab.render(st, labProbe);
+      } else detail[k].render(st, result);
     }
     $('loading')?.remove();
     document.body.classList.add('ready');
   }
   const schedule = () => (frame ||= requestAnimationFrame(render));
+  // In-page links to a view (the intro's link to the lab) keep the rest of the state.
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest?.('a[href^="#view="]');
+    if (!a) return;
+    e.preventDefault();
+    store.set({ view: a.getAttribute('href').slice(6) });
+    $(`tab-${store.get().view}`)?.focus();
+  });
   store.subscribe(schedule);
+  shelf.subscribe(schedule);
   addEventListener('hashchange', () => store.reload());
   render();
   postHeight();
-  return { engine, store };
+  return { engine, store, shelf, lab: detail.lab };
 }
 
 window.addEventListener('error', (e) => fatal(`Unexpected error: ${e.message}`));

@@ -6,6 +6,9 @@
 //   #a=the+dog+chased+the+cat&b=...&scheme=rope&vs=alibi&dim=64&heads=4&seed=1
 //    &causal=1&shift=16&head=0&len=128&train=64&view=heatmaps&embed=1&hide=controls
 //    &p.rope.theta=500000&p.rope.scaling=yarn
+//    &trained=1&layer=1                       (random or trained weights for the probe views)
+//    &lab.task=stories&lab.schemes=none,rope&lab.len=64&lab.steps=150&lab.batch=8
+//    &lab.dim=64&lab.heads=4&lab.layers=2&lab.seeds=1,2,3&lab.text=...   (the training lab)
 // Unknown keys and invalid values fall back to their defaults; the reasons are kept
 // in store.notices for the page to show. `?embed` in the query string also turns on
 // embed mode. Scheme settings (p.SCHEME.KEY) are checked against the parameter
@@ -13,10 +16,31 @@
 
 export const DEFAULT_A = 'the dog chased the cat';
 export const DEFAULT_B = 'the cat chased the dog';
-export const VIEWS = ['order', 'heatmaps', 'adds', 'distance', 'length', 'explain'];
+export const VIEWS = ['order', 'heatmaps', 'adds', 'distance', 'length', 'explain', 'lab'];
 export const HIDE_FLAGS = ['controls', 'sentences', 'title', 'exports'];
 export const DIMS = [8, 16, 32, 64, 128, 256, 512];
 export const HEADS = [1, 2, 3, 4, 6, 8, 12, 16];
+
+// The training lab (views/lab.js). Defaults: the six schemes of the source articles on
+// the stories task, trained at 64 tokens and evaluated up to 512, sized to finish in
+// about a minute on one core: 6 models x 200 steps x 8 x 64 tokens = 614k training
+// tokens, measured at 12k-23k tokens/s (WASM SIMD worker in Chromium on a 2-core
+// machine shared with builds): 31-55 s including evaluation. pe-cli lab with these
+// settings and 3 seeds (lab/precomputed.json): ALiBi's loss rises 4% from 64 to 512
+// tokens, RoPE's 27%, T5's 24%, none's 23%; learned has no position past 64. Measured
+// alternatives (native, one seed): 150 steps gives the same ordering with less-trained
+// models (ALiBi +8%); training at 32 tokens (batch 16, 150 steps) separates ALiBi (+26%
+// by 256) from RoPE (+43%) less clearly.
+export const LAB_TASKS = ['stories', 'copy', 'reverse', 'sort', 'recall', 'text'];
+export const LAB_SCHEMES = ['none', 'sinusoidal', 'learned', 'rope', 'alibi', 't5'];
+export const LAB_LENS = [32, 64, 128, 256];   // stories needs at least 17 tokens
+export const LAB_BATCHES = [1, 2, 4, 8, 16, 32, 64];
+export const LAB_DIMS = [16, 32, 64, 128];
+export const LAB_HEADS = [1, 2, 4, 8];
+export const LAB_MAX_STEPS = 5000;
+export const LAB_MAX_SEEDS = 5;
+export const LAB_MAX_TEXT = 100000;   // characters of pasted text (the core allows 1 MiB)
+export const LAB_DEFAULTS = { task: 'stories', len: 64, steps: 200, batch: 8, dim: 64, heads: 4, layers: 2, seeds: [1] };
 
 const text = (max) => (v) => {
   if (v.length > max) throw new Error(`longer than ${max} characters`);
@@ -42,6 +66,15 @@ const list = (allowed) => (v) => {
   const items = v.split(',').filter(Boolean);
   for (const i of items) if (!allowed.includes(i)) throw new Error(`'${i}' is not one of ${allowed.join(', ')}`);
   return items;
+};
+// 1..max distinct items, each valid; the order is kept.
+const distinct = (max, item) => (v) => {
+  const items = v.split(',').map((x) => x.trim());
+  if (!items.length || items.some((x) => x === '')) throw new Error('not a comma-separated list');
+  const out = items.map(item);
+  if (new Set(out).size !== out.length) throw new Error('has a repeated item');
+  if (out.length > max) throw new Error(`has more than ${max} items`);
+  return out;
 };
 
 // Checks one scheme setting against its description; returns the canonical text.
@@ -94,6 +127,18 @@ export function createStore(schemes, { location: loc = window.location, history:
     view: { def: 'heatmaps', parse: oneOf(VIEWS) },
     embed: { def: false, parse: bool },
     hide: { def: [], parse: list(HIDE_FLAGS) },
+    trained: { def: false, parse: bool },
+    layer: { def: 0, parse: int(0, 15) },
+    'lab.task': { def: LAB_DEFAULTS.task, parse: oneOf(LAB_TASKS) },
+    'lab.text': { def: '', parse: text(LAB_MAX_TEXT) },
+    'lab.schemes': { def: LAB_SCHEMES.filter((n) => names.includes(n)), parse: distinct(names.length, oneOf(names)) },
+    'lab.len': { def: LAB_DEFAULTS.len, parse: oneOf(LAB_LENS) },
+    'lab.steps': { def: LAB_DEFAULTS.steps, parse: int(1, LAB_MAX_STEPS) },
+    'lab.batch': { def: LAB_DEFAULTS.batch, parse: oneOf(LAB_BATCHES) },
+    'lab.dim': { def: LAB_DEFAULTS.dim, parse: oneOf(LAB_DIMS) },
+    'lab.heads': { def: LAB_DEFAULTS.heads, parse: oneOf(LAB_HEADS) },
+    'lab.layers': { def: LAB_DEFAULTS.layers, parse: int(1, 4) },
+    'lab.seeds': { def: LAB_DEFAULTS.seeds, parse: distinct(LAB_MAX_SEEDS, int(0, 4294967295)) },
   };
   const specs = new Map(schemes.map((s) => [s.name, new Map(s.params.map((p) => [p.key, p]))]));
 
@@ -143,6 +188,11 @@ export function createStore(schemes, { location: loc = window.location, history:
       problems.push(`width ${next.dim} is not divisible by ${next.heads} heads; using the defaults`);
       next.dim = fields.dim.def;
       next.heads = fields.heads.def;
+    }
+    if (next['lab.dim'] % next['lab.heads'] !== 0) {
+      problems.push(`lab width ${next['lab.dim']} is not divisible by ${next['lab.heads']} heads; using the lab's defaults`);
+      next['lab.dim'] = fields['lab.dim'].def;
+      next['lab.heads'] = fields['lab.heads'].def;
     }
     if (next.head >= next.heads) next.head = -1;
     if (/(^|[?&])embed(=|&|$)/.test(search || '')) next.embed = true;
@@ -199,7 +249,7 @@ export function createStore(schemes, { location: loc = window.location, history:
         if (!(k in fields)) throw new Error(`unknown state key ${k}`);
         next[k] = v;
       }
-      if (next.dim % next.heads !== 0) return false;
+      if (next.dim % next.heads !== 0 || next['lab.dim'] % next['lab.heads'] !== 0) return false;
       if (next.head >= next.heads) next.head = -1;
       state = next;
       writeHash();

@@ -59,6 +59,13 @@ struct ProbeResult {
   std::vector<SchemeProbe> schemes;
 };
 
+// 1 - cos(a, b) of two (d) vectors, in double; 0 when both are zero, 1 when only one is.
+double cosine_distance(const float* a, const float* b, int d);
+// The mean of the n rows of x (n, d), accumulated in double: (d).
+std::vector<float> mean_rows(const std::vector<float>& x, int n, int d);
+// For each token of a, the index in b of the same text's same occurrence (k-th to k-th), or -1.
+std::vector<int> match_occurrences(const std::vector<std::string>& a, const std::vector<std::string>& b);
+
 // 1 - cos below which two float32 outputs of an n-token layer are the same to rounding.
 double distance_resolution(int n);
 // |logit change| below which it is rounding, for logits up to max_abs_logit.

@@ -1,6 +1,7 @@
 // Controls: width, heads, seed, causal mask, shift K, the scheme picker, the side-by-side
 // scheme, and each picked scheme's own parameters, built from engine.schemes() params
 // (kind, default, range or choices, help). Nothing here knows a scheme by name.
+// The weights switch picks random (seeded) weights or the lab's trained models.
 import { h, clear, uid } from '../dom.js';
 import { DIMS, HEADS } from '../state.js';
 
@@ -49,7 +50,7 @@ function paramControl(scheme, spec, store) {
   return h('div', { class: 'field' }, h('label', { for: id }, spec.key, h('span', { class: 'range' }, range)), input, help, err);
 }
 
-export function mountControls(root, store, engine) {
+export function mountControls(root, store, engine, shelf = null) {
   const schemes = engine.schemes();
   const global = h('div', { class: 'control-grid' });
   const params = h('div', { class: 'params' });
@@ -74,7 +75,17 @@ export function mountControls(root, store, engine) {
       else shiftIn.value = store.get().shift;
     });
     const causal = h('input', { id: 'ctl-causal', type: 'checkbox', checked: st.causal, onchange: (e) => store.set({ causal: e.target.checked }) });
+    const trainedNames = shelf ? shelf.schemes() : [];
+    const radio = (value, label) => h('label', { class: 'radio' },
+      h('input', { type: 'radio', name: 'ctl-weights', id: `ctl-weights-${value}`, value, checked: st.trained === (value === 'trained'), onchange: () => store.set({ trained: value === 'trained' }) }), label);
+    const weights = h('fieldset', { class: 'field weights', 'aria-describedby': 'weights-help' },
+      h('legend', null, 'Weights'),
+      radio('random', 'random (seeded)'), radio('trained', 'trained in the lab'),
+      h('span', { class: 'help', id: 'weights-help' }, trainedNames.length
+        ? `Trained: ${trainedNames.join(', ')}. Width, heads, seed and the causal mask apply to random weights only.`
+        : 'No trained model yet: train in the "Training lab" tab or load a model file there.'));
     global.append(
+      weights,
       field('Scheme', 'ctl-scheme', select('ctl-scheme', opts, st.scheme, (v) => store.set({ scheme: v }))),
       field('Side by side with', 'ctl-vs', select('ctl-vs', [['', '(off)'], ...opts], st.vs, (v) => store.set({ vs: v }))),
       field('Width d', 'ctl-dim', select('ctl-dim', DIMS.filter((d) => d % st.heads === 0).map((d) => [d, String(d)]), st.dim, (v) => store.set({ dim: Number(v) }))),
@@ -114,7 +125,7 @@ export function mountControls(root, store, engine) {
   let globalKey = '';
   return {
     render(st) {
-      const gk = JSON.stringify([st.scheme, st.vs, st.dim, st.heads, st.seed, st.shift, st.causal]);
+      const gk = JSON.stringify([st.scheme, st.vs, st.dim, st.heads, st.seed, st.shift, st.causal, st.trained, shelf?.version]);
       if (gk !== globalKey) {
         const focused = document.activeElement?.id;
         globalKey = gk;

@@ -4,7 +4,7 @@
 // scaling overlaid (dashed), as the context-extension methods do to RoPE.
 import { h, clear, fmt } from '../dom.js';
 import { lines } from '../charts.js';
-import { SERIES } from '../colors.js';
+import { SERIES, schemeColor } from '../colors.js';
 import { tableFor } from '../tables.js';
 import { toCsv } from '../exports.js';
 
@@ -40,7 +40,7 @@ export function mountDistance(root, store, engine) {
         }
         const xs = [...Array(len).keys()];
         const series = base.rows.length === 1
-          ? [{ name: `${name} (current settings)`, xs, ys: base.rows[0], color: SERIES[0] }]
+          ? [{ name: `${name} (current settings)`, xs, ys: base.rows[0], color: schemeColor(name) }]
           : base.rows.slice(0, 8).map((ys, k) => ({ name: `head ${k}`, xs, ys, color: SERIES[k % SERIES.length] }));
         data[name] = { what: base.what, r: xs, current: base.rows };
         const scaling = info.params.find((p) => p.key === 'scaling' && p.kind === 'choice');

@@ -2,6 +2,7 @@
 // per head, sentence A, sentence B, and A - B with B's rows and columns put in A's
 // token order (k-th occurrence to k-th occurrence), so "none" without a mask shows an
 // exact zero difference. Hover or arrow keys read exact values; each map has a table.
+// With trained weights, the maps are one layer of the trained model (layer buttons).
 import { h, clear, fmt } from '../dom.js';
 import { heatmap, legendBar } from '../charts.js';
 import { sequential, diverging } from '../colors.js';
@@ -28,20 +29,33 @@ function slice(flat, shape, hd) {
 
 export function mountHeatmaps(root, store, engine) {
   const headBar = h('div', { class: 'buttons', role: 'group', 'aria-label': 'Heads to show' });
+  const layerBar = h('div', { class: 'buttons', role: 'group', 'aria-label': 'Layer of the trained model' });
   const grid = h('div', { class: 'side-by-side' });
-  root.append(headBar, grid);
+  root.append(headBar, layerBar, grid);
   let current = null;
 
-  function renderHeads(st) {
+  function renderHeads(st, heads) {
     clear(headBar);
     const mk = (v, label) => h('button', { type: 'button', 'aria-pressed': String(st.head === v), onclick: () => store.set({ head: v }) }, label);
     headBar.append(h('span', { class: 'small' }, 'Heads:'), mk(-1, 'all'));
-    for (let k = 0; k < st.heads; k++) headBar.append(mk(k, String(k)));
+    for (let k = 0; k < heads; k++) headBar.append(mk(k, String(k)));
+  }
+
+  function renderLayers(st, layers) {
+    clear(layerBar);
+    layerBar.hidden = !layers;
+    if (!layers) return;
+    const mk = (v) => h('button', { type: 'button', 'aria-pressed': String(Math.min(st.layer, layers - 1) === v), onclick: () => store.set({ layer: v }) }, String(v));
+    layerBar.append(h('span', { class: 'small' }, 'Layer of the trained model:'), [...Array(layers).keys()].map(mk));
   }
 
   return {
     render(st, result) {
-      renderHeads(st);
+      const trained = result?.ok && result.trained ? result.detail : null;
+      const picked0 = trained && Object.keys(trained.heads).find((n) => n === st.scheme || n === st.vs);
+      const heads = picked0 ? trained.heads[picked0] : st.heads;
+      renderHeads(st, heads);
+      renderLayers(st, picked0 ? trained.layers[picked0].of : 0);
       clear(grid);
       current = null;
       if (!result?.ok) return;
@@ -65,7 +79,8 @@ export function mountHeatmaps(root, store, engine) {
           col.append(h('p', { class: 'message' }, `Heatmaps are drawn for sentences of up to ${MAX_HEATMAP_TOKENS} tokens (these have ${n} and ${m}); the scores above cover the whole text.`));
           continue;
         }
-        const heads = st.head >= 0 ? [st.head] : [...Array(H).keys()];
+        const heads = st.head >= 0 && st.head < H ? [st.head] : [...Array(H).keys()];
+        if (trained) col.append(h('p', { class: 'small' }, `Trained model, layer ${trained.layers[name].layer} of ${trained.layers[name].of} (causal: a token attends only to itself and earlier tokens).`));
         const seq = sequential(0, 1);
         const size = heads.length > 1 ? 200 : 300;
         data[name] = { heads: [] };

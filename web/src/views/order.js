@@ -1,9 +1,10 @@
 // Order sensitivity of every scheme: a ranked bar chart of the probe's sentence
 // distance (1 - cos of the mean outputs of A and B), the shift probe, and a per-token
-// breakdown (token distance, scheme x token). Click a bar to pick the scheme.
+// breakdown (token distance, scheme x token). Click a bar to pick the scheme. With the
+// "trained" switch on, the same numbers come from the lab's trained models.
 import { h, clear, fmt } from '../dom.js';
 import { bars, heatmap, legendBar } from '../charts.js';
-import { sequential } from '../colors.js';
+import { sequential, schemeColor } from '../colors.js';
 import { toCsv } from '../exports.js';
 
 function noneText(v, raw) {
@@ -34,7 +35,7 @@ export function mountOrder(root, store, engine) {
         return;
       }
       const r = result.ranking;
-      const names = engine.schemes().map((x) => x.name);
+      const names = r.names || engine.schemes().map((x) => x.name);
       const items = names.map((n) => ({
         key: n,
         label: n,
@@ -44,13 +45,21 @@ export function mountOrder(root, store, engine) {
       }));
       items.sort((x, y) => (y.error ? -1 : y.value) - (x.error ? -1 : x.value) || names.indexOf(x.key) - names.indexOf(y.key));
       const none = r.schemes.none;
-      lead.textContent = st.causal
-        ? `Causal mask on: "none" now reads ${fmt(none?.sentence_distance ?? NaN, 3)}. Each token sees only the tokens before it, so the set it averages over depends on the order, even with no position signal at all.`
-        : noneText(none?.sentence_distance, none?.sentence_distance_raw);
-      const svg = bars({ items, title: 'Order sensitivity, 1 - cos(mean output A, mean output B)', selected: st.scheme, onPick: (k) => store.set({ scheme: k }) });
+      const tr = result.trained;
+      if (tr) {
+        const c = tr.config;
+        lead.textContent = `Trained weights: ${names.length} model${names.length > 1 ? 's' : ''} from the lab (${tr.task}, ${c.layers} layer${c.layers > 1 ? 's' : ''}, d = ${c.dim}, ${c.heads} heads), read through the whole model to its last LayerNorm. They are causal decoders, so even "none"${none ? ` (${fmt(none.sentence_distance, 3)})` : ''} sees order through the mask; what training adds is which order matters.`;
+      } else {
+        lead.textContent = (st.causal
+          ? `Causal mask on: "none" now reads ${fmt(none?.sentence_distance ?? NaN, 3)}. Each token sees only the tokens before it, so the set it averages over depends on the order, even with no position signal at all.`
+          : noneText(none?.sentence_distance, none?.sentence_distance_raw))
+          + (result.trainedMissing ? ' (Trained weights are switched on but no model is trained yet: train in the lab, or load a model file; these are random weights.)' : '');
+      }
+      const svg = bars({ items: items.map((d) => ({ ...d, color: schemeColor(d.key) })), title: `Order sensitivity${tr ? ' (trained)' : ''}, 1 - cos(mean output A, mean output B)`, selected: st.scheme, onPick: (k) => store.set({ scheme: k }) });
       const list = h('ol', { class: 'score-list', 'aria-label': 'Scores by scheme' });
       for (const d of items)
         list.append(h('li', { 'data-scheme': d.key, 'data-score': Number.isFinite(d.value) ? String(d.value) : '' },
+          h('span', { class: 'swatch-dot', style: `--c:${schemeColor(d.key)}`, 'aria-hidden': 'true' }),
           h('button', { type: 'button', class: 'linklike', onclick: () => store.set({ scheme: d.key }), 'aria-current': d.key === st.scheme ? 'true' : null }, d.key),
           ` ${titleOf(d.key)}: `, h('span', { class: 'score' }, d.error ? 'error' : fmt(d.value, 6)),
           d.error ? h('span', { class: 'field-error' }, ` (${d.error})`) : ` · shift ${st.shift}: logits move by ${fmt(d.shift, 3)}`));
@@ -74,9 +83,11 @@ export function mountOrder(root, store, engine) {
           legend: legendBar(scale, 0, hi || 1, 'token distance'),
         });
         breakdown.append(fig.figure);
-        current = { svgs: [svg, fig.svg], items, tokens: r.tokens, ranking: r };
-      } else current = { svgs: [svg], items, tokens: r.tokens, ranking: r };
-      timing.textContent = `Computed ${names.length} schemes in ${fmt(result.ms.ranking, 3)} ms (scores) + ${fmt(result.ms.detail, 3)} ms (attention weights for the picked scheme), ${engine.simd ? 'SIMD' : 'scalar'} WebAssembly.`;
+        current = { svgs: [svg, fig.svg], items, tokens: r.tokens, ranking: r, trained: tr };
+      } else current = { svgs: [svg], items, tokens: r.tokens, ranking: r, trained: tr };
+      timing.textContent = tr
+        ? `Computed ${names.length} trained models (scores and attention) in ${fmt(result.ms.ranking, 3)} ms, ${engine.simd ? 'SIMD' : 'scalar'} WebAssembly.`
+        : `Computed ${names.length} schemes in ${fmt(result.ms.ranking, 3)} ms (scores) + ${fmt(result.ms.detail, 3)} ms (attention weights for the picked scheme), ${engine.simd ? 'SIMD' : 'scalar'} WebAssembly.`;
     },
     exportable() {
       if (!current) return null;
@@ -87,11 +98,15 @@ export function mountOrder(root, store, engine) {
         rows.push([d.key, sc ? sc.sentence_distance : '', sc ? sc.shift_logit_change : '', ...current.tokens.map((_, j) => (sc ? sc.token_distance[j] ?? '' : '')), d.error || '']);
       }
       return {
-        name: 'pe-order-sensitivity',
-        title: `"${st.a}" vs "${st.b}" (d=${st.dim}, H=${st.heads}, seed=${st.seed}${st.causal ? ', causal' : ''})`,
+        name: `pe-order-sensitivity${current.trained ? '-trained' : ''}`,
+        title: current.trained
+          ? `"${st.a}" vs "${st.b}" (trained on ${current.trained.task}: d=${current.trained.config.dim}, H=${current.trained.config.heads}, ${current.trained.config.layers} layers)`
+          : `"${st.a}" vs "${st.b}" (d=${st.dim}, H=${st.heads}, seed=${st.seed}${st.causal ? ', causal' : ''})`,
         svgs: current.svgs,
         csv: toCsv(rows),
         json: {
+          weights: current.trained ? 'trained' : 'random',
+          ...(current.trained ? { trained: current.trained } : {}),
           sentence: st.a, compare: st.b, dim: st.dim, heads: st.heads, seed: st.seed, causal: st.causal, shift: st.shift,
           tokens: current.ranking.tokens, tokens_compare: current.ranking.tokens_compare,
           schemes: Object.fromEntries(current.items.map((d) => {

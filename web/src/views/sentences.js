@@ -14,8 +14,17 @@ export function mountSentences(root, store) {
   let picked = -1;
   let shuffles = 0;
 
+  // One timer per sentence: typing in A must not drop B's edit. The value is taken when
+  // typed, and a render never overwrites a field whose edit is still pending (a quick
+  // change elsewhere within the 60 ms used to reset the field and lose the edit).
+  const timers = { a: 0, b: 0 };
+  const cancel = (key) => {
+    clearTimeout(timers[key]);
+    timers[key] = 0;
+  };
   const setB = (text) => {
     picked = -1;
+    cancel('b');
     store.set({ b: text });
   };
   const btn = (label, title, fn) => h('button', { type: 'button', title, onclick: fn }, label);
@@ -24,7 +33,11 @@ export function mountSentences(root, store) {
     btn('Reverse', 'Reverse the words of B', () => setB(words(store.get().b).reverse().join(' '))),
     btn('Shuffle', 'Shuffle the words of B (seeded by the seed control)', () => setB(shuffled(words(store.get().b), store.get().seed + 7919 * ++shuffles).join(' '))),
     btn('Shift', 'Pad B in front with one more word "pad": every position moves by one', () => setB('pad ' + store.get().b)),
-    btn('Reset', 'Both sentences back to the defaults', () => store.set({ a: store.fields.a.def, b: store.fields.b.def })));
+    btn('Reset', 'Both sentences back to the defaults', () => {
+      cancel('a');
+      cancel('b');
+      store.set({ a: store.fields.a.def, b: store.fields.b.def });
+    }));
 
   root.append(
     h('div', { class: 'sentence-row' }, h('label', { for: 'sentence-a' }, 'Sentence A'), inputA),
@@ -34,10 +47,13 @@ export function mountSentences(root, store) {
     msg,
   );
 
-  const timers = { a: 0, b: 0 };   // one per sentence: typing in A must not drop B's edit
   const onInput = (key, el) => () => {
     clearTimeout(timers[key]);
-    timers[key] = setTimeout(() => store.set({ [key]: el.value }), 60);
+    const value = el.value;
+    timers[key] = setTimeout(() => {
+      timers[key] = 0;
+      store.set({ [key]: value });
+    }, 60);
   };
   inputA.addEventListener('input', onInput('a', inputA));
   inputB.addEventListener('input', onInput('b', inputB));
@@ -71,8 +87,8 @@ export function mountSentences(root, store) {
 
   return {
     render(st) {
-      if (document.activeElement !== inputA && inputA.value !== st.a) inputA.value = st.a;
-      if (document.activeElement !== inputB && inputB.value !== st.b) inputB.value = st.b;
+      if (document.activeElement !== inputA && !timers.a && inputA.value !== st.a) inputA.value = st.a;
+      if (document.activeElement !== inputB && !timers.b && inputB.value !== st.b) inputB.value = st.b;
       renderChips(st);
     },
     message(which, text) {
