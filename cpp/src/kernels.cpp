@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "pe/simd.hpp"
+#include "gemm_tile.hpp"
 
 namespace pe {
 
@@ -135,27 +136,9 @@ float* scratch(std::size_t count) {
   return buf.data();
 }
 
-constexpr int tile_rows = 4;  // rows of out per microkernel
-constexpr int tile_cols = 8;  // columns of out per microkernel (2 vectors)
-
-// Stores one 8-wide row of the tile: columns [0, cols) of dst = scale * v (+ dst).
-inline void tile_store(float* dst, f32x4 v0, f32x4 v1, int cols, float scale, bool accumulate) {
-  v0 = v0 * simd::splat(scale);
-  v1 = v1 * simd::splat(scale);
-  if (cols == tile_cols) {
-    if (accumulate) {
-      v0 += simd::load(dst);
-      v1 += simd::load(dst + 4);
-    }
-    simd::store(dst, v0);
-    simd::store(dst + 4, v1);
-    return;
-  }
-  float tmp[tile_cols];
-  simd::store(tmp, v0);
-  simd::store(tmp + 4, v1);
-  for (int c = 0; c < cols; ++c) dst[c] = tmp[c] + (accumulate ? dst[c] : 0.0f);
-}
+using gemm::tile_cols;
+using gemm::tile_rows;
+using gemm::tile_store;
 
 // The right-hand operand as the microkernel reads it: 8-column panels. Columns
 // [8 c, 8 c + 8) of row t are the 8 floats at base + c * panel_step + t * row_step,

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "pe/simd.hpp"
+#include "gemm_tile.hpp"
 
 namespace pe {
 
@@ -206,25 +207,9 @@ float* scratch(std::size_t count) {
   return buf.data();
 }
 
-constexpr int tile_rows = 4;  // rows of out per microkernel (4 consecutive entries of a row of a)
-constexpr int tile_cols = 8;  // columns of out per microkernel (2 vectors)
-
-// Columns [0, cols) of one 8-wide row of the tile: dst = v (+ dst).
-inline void tile_store(float* dst, f32x4 v0, f32x4 v1, int cols, bool accumulate) {
-  if (cols == tile_cols) {
-    if (accumulate) {
-      v0 += simd::load(dst);
-      v1 += simd::load(dst + 4);
-    }
-    simd::store(dst, v0);
-    simd::store(dst + 4, v1);
-    return;
-  }
-  float tmp[tile_cols];
-  simd::store(tmp, v0);
-  simd::store(tmp + 4, v1);
-  for (int c = 0; c < cols; ++c) dst[c] = tmp[c] + (accumulate ? dst[c] : 0.0f);
-}
+using gemm::tile_cols;
+using gemm::tile_rows;
+using gemm::tile_store;
 
 // Sum of x (n) . y (n) in float, 8 lanes of partial sums.
 inline float dot_of(const float* x, const float* y, int n) {
@@ -289,10 +274,10 @@ void matmul_atb(float* out, int ldo, const float* a, int lda, const float* b, in
           c31 += x * b1;
         }
         const int cols = std::min(tile_cols, n - j);
-        tile_store(out + at(i, ldo, j), c00, c01, cols, accumulate);
-        tile_store(out + at(i + 1, ldo, j), c10, c11, cols, accumulate);
-        tile_store(out + at(i + 2, ldo, j), c20, c21, cols, accumulate);
-        tile_store(out + at(i + 3, ldo, j), c30, c31, cols, accumulate);
+        tile_store(out + at(i, ldo, j), c00, c01, cols, 1.0f, accumulate);
+        tile_store(out + at(i + 1, ldo, j), c10, c11, cols, 1.0f, accumulate);
+        tile_store(out + at(i + 2, ldo, j), c20, c21, cols, 1.0f, accumulate);
+        tile_store(out + at(i + 3, ldo, j), c30, c31, cols, 1.0f, accumulate);
       }
     }
     for (; i < m; ++i) {  // leftover rows, one at a time
@@ -306,7 +291,7 @@ void matmul_atb(float* out, int ldo, const float* a, int lda, const float* b, in
           c00 += x * simd::load(pp);
           c01 += x * simd::load(pp + 4);
         }
-        tile_store(out + at(i, ldo, j), c00, c01, std::min(tile_cols, n - j), accumulate);
+        tile_store(out + at(i, ldo, j), c00, c01, std::min(tile_cols, n - j), 1.0f, accumulate);
       }
     }
   }
