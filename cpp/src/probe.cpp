@@ -315,16 +315,24 @@ std::string string_of(const std::string& what, const JsonValue& v) {
   require(v.is(JT::string), what + " must be a string, not " + described(v));
   return v.string;
 }
+const JsonValue parsed_object(const std::string& text, const std::string& what) {
+  JsonValue doc = json_parse(text, what);
+  require(doc.is(JT::object), what + " must be an object, not " + described(doc));
+  return doc;
+}
+
+}  // namespace
+
 // {key: string, number or boolean} -> KEY=VALUE text as the CLI's --set takes it.
 // kind: "probe" or "table"; path: "settings.rope" (the option's name without quotes).
 Settings settings_of(const std::string& kind, const std::string& path, const JsonValue& v) {
-  require(v.is(JT::object), kind + " option '" + path + "' must be an object {key: value}, not " + described(v));
+  require(v.is(JsonValue::Type::object), kind + " option '" + path + "' must be an object {key: value}, not " + described(v));
   Settings out;
   for (const auto& m : v.members) {
     const std::string name = kind + " option '" + path + "." + m.first + "'";
-    if (m.second.is(JT::string)) out[m.first] = m.second.string;
-    else if (m.second.is(JT::boolean)) out[m.first] = m.second.boolean ? "true" : "false";
-    else if (m.second.is(JT::number)) {
+    if (m.second.is(JsonValue::Type::string)) out[m.first] = m.second.string;
+    else if (m.second.is(JsonValue::Type::boolean)) out[m.first] = m.second.boolean ? "true" : "false";
+    else if (m.second.is(JsonValue::Type::number)) {
       char buf[40];
       std::snprintf(buf, sizeof buf, "%.17g", m.second.number);
       out[m.first] = buf;
@@ -334,13 +342,6 @@ Settings settings_of(const std::string& kind, const std::string& path, const Jso
   }
   return out;
 }
-const JsonValue parsed_object(const std::string& text, const std::string& what) {
-  JsonValue doc = json_parse(text, what);
-  require(doc.is(JT::object), what + " must be an object, not " + described(doc));
-  return doc;
-}
-
-}  // namespace
 
 ProbeOptions probe_options_from_json(const std::string& text) {
   const JsonValue doc = parsed_object(text, "probe options");

@@ -8,6 +8,7 @@
 
 #include "pe/error.hpp"
 #include "pe/limits.hpp"
+#include "pe/probe.hpp"
 
 namespace pe {
 
@@ -55,19 +56,8 @@ TrainConfig train_config_from_json(const std::string& text) {
     const std::string& k = m.first;
     const JsonValue& v = m.second;
     if (k == "scheme") c.scheme = string_of(k, v);
-    else if (k == "settings") {
-      require(v.is(JsonValue::Type::object), "trainer option 'settings' must be an object");
-      for (const auto& kv : v.members) {
-        if (kv.second.is(JsonValue::Type::string)) c.settings[kv.first] = kv.second.string;
-        else if (kv.second.is(JsonValue::Type::number)) {
-          std::ostringstream o;
-          o.precision(17);
-          o << kv.second.number;
-          c.settings[kv.first] = o.str();
-        } else if (kv.second.is(JsonValue::Type::boolean)) c.settings[kv.first] = kv.second.boolean ? "true" : "false";
-        else throw Error("setting '" + kv.first + "' must be a string, number or boolean");
-      }
-    } else if (k == "task") c.task = string_of(k, v);
+    else if (k == "settings") c.settings = settings_of("trainer", "settings", v);
+    else if (k == "task") c.task = string_of(k, v);
     else if (k == "text") c.task_options.text = string_of(k, v);
     else if (k == "text_level") c.task_options.level = string_of(k, v);
     else if (k == "layers") c.layers = static_cast<int>(whole_of(k, v, 1, limits::max_layers));

@@ -25,6 +25,7 @@
 #include <vector>
 #include <xtensor/xtensor.hpp>
 
+#include "pe/json.hpp"
 #include "pe/registry.hpp"
 
 namespace pe {
@@ -58,6 +59,10 @@ struct ProbeResult {
   std::vector<std::string> tokens_compare;  // (m)
   std::vector<SchemeProbe> schemes;
 };
+
+// Settings from JSON {key: string, number or boolean} as KEY=VALUE text (numbers with 17
+// significant digits); kind and path name the option in errors ("probe", "settings.rope").
+Settings settings_of(const std::string& kind, const std::string& path, const JsonValue& v);
 
 // 1 - cos(a, b) of two (d) vectors, in double; 0 when both are zero, 1 when only one is.
 double cosine_distance(const float* a, const float* b, int d);
