@@ -2,6 +2,9 @@
 //   default:             dist/ (index.html + assets), for any static host and `npm start`
 //   --mode singlefile:   build/single/index.html with every script, style and the WASM
 //                        inlined; scripts/build.sh copies it to dist/pe-playground.html
+//   --mode element:      build/element/pe-playground.js, the <pe-playground> element as one
+//                        ES module (library mode, WASM and worker inlined, no chunks);
+//                        scripts/build.sh copies it to dist/ and inlines it in dist/article.html
 // The lab's Web Worker (web/src/lab/worker.js) is imported with ?worker&inline in both
 // builds: one classic-script bundle (with its own SIMD module) started from a blob: URL,
 // which the page's CSP allows as `worker-src blob:`, also from file://.
@@ -19,6 +22,22 @@ logger.warn = (msg, options) => {
 
 export default defineConfig(({ mode }) => {
   const single = mode === 'singlefile';
+  if (mode === 'element') return {
+    root: 'web',
+    customLogger: logger,
+    publicDir: false,
+    worker: { format: 'iife' },
+    build: {
+      outDir: '../build/element',
+      emptyOutDir: true,
+      target: 'es2020',
+      assetsInlineLimit: 100000000,
+      chunkSizeWarningLimit: 8192,
+      reportCompressedSize: false,
+      lib: { entry: 'src/element/index.js', formats: ['es'], fileName: () => 'pe-playground.js' },
+      rolldownOptions: { output: { codeSplitting: false } },
+    },
+  };
   return {
     root: 'web',
     customLogger: logger,

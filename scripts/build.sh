@@ -7,7 +7,8 @@
 #     build/native       pe_core, pe-cli, pe_tests (g++)
 #     build/wasm-simd    web module with -msimd128, pe_kernel_tests.cjs, pe_bench_simd.mjs
 #     build/wasm-scalar  the same without SIMD (picked when the browser lacks it)
-#     dist/              the static site and dist/pe-playground.html (skipped with --no-web)
+#     dist/              the static site and dist/pe-playground.html (skipped with --no-web),
+#                        the element dist/pe-playground.js, dist/article.html, dist/api/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs   # Debian's emcc looks for acorn there
@@ -35,6 +36,15 @@ web() {
   step "web: dist/pe-playground.html (single file)"
   npx vite build --mode singlefile --logLevel warn
   cp build/single/index.html dist/pe-playground.html
+  step "web: dist/pe-playground.js (the <pe-playground> element), dist/article.html, dist/api/"
+  npx vite build --mode element --logLevel warn
+  cp build/element/pe-playground.js dist/pe-playground.js
+  node scripts/build-article.mjs dist/pe-playground.js web/article.html dist/article.html
+  # The package's API (package.json "exports"): engine.js and its modules as they are.
+  rm -rf dist/api && mkdir -p dist/api/generated
+  cp web/src/engine.js dist/api/engine.js
+  cp web/src/generated/pe_module_simd.mjs web/src/generated/pe_module_scalar.mjs dist/api/generated/
+  sed "s#'\.\./engine\.js'#'./engine.js'#" web/src/element/api.js > dist/api/index.js
 }
 
 case "$mode" in

@@ -15,7 +15,7 @@ jobs=${PE_JOBS:-2}
 
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 case "$only" in
-  all|browser) build_args=() ;;
+  all|browser|node) build_args=() ;;  # the node layer packs dist/ (tests/node/package.test.mjs)
   asan|fuzz) build_args=(skip) ;;
   *) build_args=(--no-web) ;;
 esac

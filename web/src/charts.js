@@ -2,6 +2,7 @@
 // data-table alternative), ranked bars and line charts. Pure builders: they return
 // elements and never read the state. Every label goes in as text.
 import { h, s, fmt, uid } from './dom.js';
+import { MASKED_FILL } from './colors.js';
 
 const FONT = 11;
 const clampLabel = (t, n = 10) => (t.length > n ? t.slice(0, n - 1) + '…' : t);
@@ -20,8 +21,9 @@ function cellAt(svg, ev, x0, y0, cw, ch, rows, cols) {
 }
 
 // values: (rows * cols) row-major. scale: value -> colour.
-// readout(i, j, v) -> text for the hover line. Returns {figure, svg}.
-export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title, rowAxis, colAxis, readout, maxSize = 300, legend, tableLimit = 4096, describe }) {
+// readout(i, j, v) -> text for the hover line. masked(i, j) -> true draws the cell in the
+// masked style (neutral grey, hatched; class "masked"), not as a value. Returns {figure, svg}.
+export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title, rowAxis, colAxis, readout, maxSize = 300, legend, tableLimit = 4096, describe, masked = null }) {
   // Cells may be rectangular (e.g. 128 positions x 8 pairs); labels only when legible.
   const cw = Math.max(1, Math.min(26, Math.floor(maxSize / cols)));
   const ch = Math.max(1, Math.min(26, Math.floor(maxSize / rows)));
@@ -35,7 +37,11 @@ export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title
     for (let i = 0; i < rows; i++)
       for (let j = 0; j < cols; j++) {
         const v = values[i * cols + j];
-        g.append(s('rect', { x: left + j * cw, y: top + i * ch, width: cw, height: ch, fill: Number.isNaN(v) ? 'none' : scale(v) }));
+        const x = left + j * cw, y = top + i * ch;
+        if (masked && masked(i, j)) {
+          g.append(s('rect', { x, y, width: cw, height: ch, fill: MASKED_FILL, class: 'masked', dataset: { i, j } }));
+          g.append(s('line', { x1: x, y1: y + ch, x2: x + cw, y2: y, class: 'hatch' }));
+        } else g.append(s('rect', { x, y, width: cw, height: ch, fill: Number.isNaN(v) ? 'none' : scale(v), class: 'cell', dataset: { i, j } }));
       }
     svg.append(g);
   } else {
@@ -70,7 +76,7 @@ export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title
   svg.append(cursor);
 
   const out = h('output', { class: 'readout', 'aria-live': 'polite' }, '\u00a0');
-  const text = (i, j) => (readout ? readout(i, j, values[i * cols + j]) : `(${i}, ${j}): ${fmt(values[i * cols + j], 6)}`);
+  const text = (i, j) => (readout ? readout(i, j, values[i * cols + j]) : `(${i}, ${j}): ${fmt(values[i * cols + j], 6)}`) + (masked && masked(i, j) ? ' (masked: the causal mask hides this key from this query)' : '');
   let at = null;
   const show = (i, j) => {
     at = [i, j];
@@ -123,35 +129,74 @@ function buildTable({ values, rows, cols, rowLabels, colLabels, caption }) {
   return table;
 }
 
-// Colour legend: a gradient bar with its end values.
-export function legendBar(scale, lo, hi, label) {
-  const w = 160, steps = 24, x0 = 52;
-  const svg = s('svg', { width: w + x0 + 50, height: 30, class: 'legend', role: 'img', 'aria-label': `${label}: colour from ${fmt(lo)} to ${fmt(hi)}` });
+// Colour legend: a gradient bar with its numbers (ticks: values to mark, default the two
+// ends; clipped: the ends stand for "at or beyond", as on the page's fixed scales).
+export function legendBar(scale, lo, hi, label, { ticks = [lo, hi], clipped = false } = {}) {
+  const w = 160, steps = 32, x0 = 52;
+  const X = (v) => x0 + ((v - lo) / (hi - lo || 1)) * w;
+  const ends = clipped ? ` (≤ ${fmt(lo, 3)} and ≥ ${fmt(hi, 3)} saturate)` : '';
+  const svg = s('svg', { width: Math.max(w + x0 + 60, x0 + Math.ceil(label.length * 6.2)), height: 42, class: 'legend', role: 'img', 'aria-label': `${label}: colour from ${fmt(lo)} to ${fmt(hi)}${ends}` });
   for (let k = 0; k < steps; k++) svg.append(s('rect', { x: x0 + (k * w) / steps, y: 4, width: w / steps + 0.5, height: 10, fill: scale(lo + ((hi - lo) * (k + 0.5)) / steps) }));
-  svg.append(s('text', { x: x0 - 4, y: 13, 'text-anchor': 'end', class: 'tick' }, fmt(lo, 3)));
-  svg.append(s('text', { x: x0 + 4 + w, y: 13, class: 'tick' }, fmt(hi, 3)));
-  svg.append(s('text', { x: x0, y: 27, class: 'tick' }, label));
+  for (const v of ticks) {
+    const prefix = clipped && v === lo && lo !== 0 ? '≤' : clipped && v === hi ? '≥' : '';
+    svg.append(s('line', { x1: X(v), x2: X(v), y1: 14, y2: 18, class: 'legend-tick' }));
+    svg.append(s('text', { x: X(v), y: 28, 'text-anchor': 'middle', class: 'tick' }, prefix + fmt(v, 3)));
+  }
+  svg.append(s('text', { x: x0, y: 40, class: 'tick' }, label));
   return svg;
 }
 
-// Ranked horizontal bars. items: [{key, label, value, note?, error?, color?}], sorted by
-// caller; a colour draws a swatch before the label.
-export function bars({ items, title, onPick, selected, max }) {
-  const rowH = 22, left = 190, w = 300, right = 120;
-  const top = 24;
+// The legend entry for masked cells (see heatmap's masked option).
+export function maskedLegend(text = 'masked by the causal mask (not a zero weight)') {
+  const svg = s('svg', { width: 18, height: 14, 'aria-hidden': 'true' },
+    s('rect', { x: 1, y: 1, width: 14, height: 12, fill: MASKED_FILL, class: 'masked' }),
+    s('line', { x1: 1, y1: 13, x2: 15, y2: 1, class: 'hatch' }));
+  return h('p', { class: 'small masked-legend' }, svg, ' ', text);
+}
+
+// Ranked horizontal bars. items: [{key, label, value, note?, error?, color?, lo?, hi?}],
+// sorted by caller; a colour draws a swatch before the label; lo/hi draw a whisker (e.g.
+// the spread over seeds); note is written after the value. log: [lo, hi] puts the values
+// on a log axis (values at or below lo draw no bar, with the zero line), with decade ticks;
+// marks: [{value, label}] draw dashed lines (e.g. thresholds).
+export function bars({ items, title, onPick, selected, max, log = null, marks = [] }) {
+  const rowH = 22, left = 190, w = 300, right = log ? 200 : 120;
+  const top = log ? 40 : 24;
   const height = top + items.length * rowH + 8;
   const svg = s('svg', { width: left + w + right, height, viewBox: `0 0 ${left + w + right} ${height}`, role: 'img', 'aria-label': title, class: 'bars' });
   svg.append(s('text', { x: 0, y: 14, class: 'chart-title' }, title));
   const m = max || Math.max(1e-12, ...items.map((d) => (Number.isFinite(d.value) ? d.value : 0)));
+  const X = log
+    ? (v) => (v <= log[0] ? 0 : (Math.min(1, (Math.log10(v) - Math.log10(log[0])) / (Math.log10(log[1]) - Math.log10(log[0])))) * w)
+    : (v) => (v / m) * w;
+  if (log) {
+    for (let e = Math.ceil(Math.log10(log[0])); e <= Math.floor(Math.log10(log[1])); e++) {
+      const x = left + X(10 ** e);
+      svg.append(s('line', { x1: x, x2: x, y1: top - 4, y2: height - 6, class: 'grid' }));
+      if (e % 2 === 0 || e === Math.floor(Math.log10(log[1]))) svg.append(s('text', { x, y: top - 8, 'text-anchor': 'middle', class: 'tick' }, e === 0 ? '1' : `1e${e}`));
+    }
+  }
+  for (const mk of marks) {
+    const x = left + X(mk.value);
+    svg.append(s('line', { x1: x, x2: x, y1: top - 4, y2: height - 6, class: 'marker threshold' }));
+    svg.append(s('text', { x: x + 3, y: 26, class: 'tick' }, mk.label));
+  }
   items.forEach((d, k) => {
     const y = top + k * rowH;
     const g = s('g', { class: 'bar' + (d.key === selected ? ' selected' : ''), dataset: { scheme: d.key } });
     g.append(s('text', { x: left - (d.color ? 20 : 8), y: y + 15, 'text-anchor': 'end', class: 'label' }, d.label));
     if (d.color) g.append(s('rect', { x: left - 15, y: y + 6, width: 10, height: rowH - 12, fill: d.color, class: 'swatch-rect' }));
-    const bw = Number.isFinite(d.value) ? Math.max(d.value > 0 ? 1 : 0, (d.value / m) * w) : 0;
+    const bw = Number.isFinite(d.value) ? Math.max(d.value > 0 && !log ? 1 : 0, X(d.value)) : 0;
     g.append(s('rect', { x: left, y: y + 4, width: bw, height: rowH - 8, class: 'bar-fill' }));
-    if (d.value === 0) g.append(s('line', { x1: left, x2: left, y1: y + 2, y2: y + rowH - 2, class: 'zero' }));
-    g.append(s('text', { x: left + bw + 6, y: y + 15, class: 'value' }, d.error ? 'error' : fmt(d.value, 4)));
+    if (d.value === 0 || (log && bw === 0)) g.append(s('line', { x1: left, x2: left, y1: y + 2, y2: y + rowH - 2, class: 'zero' }));
+    if (Number.isFinite(d.lo) && Number.isFinite(d.hi)) {
+      const x1 = left + X(d.lo), x2 = left + X(d.hi), yc = y + rowH / 2;
+      g.append(s('line', { x1, x2, y1: yc, y2: yc, class: 'spread' }),
+        s('line', { x1, x2: x1, y1: yc - 4, y2: yc + 4, class: 'spread' }),
+        s('line', { x1: x2, x2, y1: yc - 4, y2: yc + 4, class: 'spread' }));
+    }
+    const vx = log ? left + w + 8 : left + bw + 6;
+    g.append(s('text', { x: vx, y: y + 15, class: 'value' }, d.error ? 'error' : fmt(d.value, 3) + (d.note ? ` · ${d.note}` : '')));
     if (onPick) g.addEventListener('click', () => onPick(d.key));
     svg.append(g);
   });

@@ -38,6 +38,36 @@ export function diverging(m) {
   return (v) => f(0.5 + v / (2 * span));
 }
 
+// The fixed scales every map of the page shares, so the same number has the same colour
+// across heads, schemes and sentences (a scale stretched to each map's own maximum makes
+// a rounding error of 1e-7 look as loud as a difference of 0.3):
+//   weights      [0, 1], sequential
+//   differences  [-DIFF_RANGE, DIFF_RANGE], diverging, clipped beyond (saturated)
+//   distances    [0, 1] of 1 - cos, sequential, clipped beyond
+// Values whose size is below FLOAT_ZERO draw as exactly the zero colour: a weight lives in
+// [0, 1] where float32 resolves about 1.2e-7, and the softmax summing keys in another order
+// leaves differences of a few of those; they are rounding, not signal.
+export const DIFF_RANGE = 0.25;
+export const DISTANCE_RANGE = 1;
+export const FLOAT_ZERO = 1e-6;
+// Masked cells (the causal mask: a key after its query) are not a zero weight: a neutral
+// grey with a hatch line, outside both ramps.
+export const MASKED_FILL = '#9e9e9e';
+
+const snap = (v) => (Math.abs(v) < FLOAT_ZERO ? 0 : v);
+export const weightScale = () => {
+  const f = sequential(0, 1);
+  return (v) => f(snap(v));
+};
+export const differenceScale = () => {
+  const f = diverging(DIFF_RANGE);
+  return (v) => f(snap(v));
+};
+export const distanceScale = () => {
+  const f = sequential(0, DISTANCE_RANGE);
+  return (v) => f(snap(v));
+};
+
 // Black or white, whichever reads better on the given fill.
 export function inkOn(hex) {
   const [r, g, b] = rgb(hex).map((v) => {

@@ -115,7 +115,33 @@ export function compute(engine, store, shelf = null) {
   const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
   const detail = probeEach(engine, { ...base, weights: true, settings: settingsFor(store, picked) }, picked);
   const t2 = performance.now();
-  return { ok: true, ranking, detail, ms: { ranking: t1 - t0, detail: t2 - t1 }, trainedMissing: st.trained };
+  const spread = seedSpread(engine, { ...base, weights: false, settings: settingsFor(store, all) }, all, ranking, st.seed);
+  const t3 = performance.now();
+  return { ok: true, ranking, detail, spread, ms: { ranking: t1 - t0, detail: t2 - t1, spread: t3 - t2 }, trainedMissing: st.trained };
+}
+
+// Random weights are one draw: the same probe over SPREAD_SEEDS (and the reader's seed,
+// reusing its result) gives each scheme's min and max sentence distance and the top scheme
+// per seed, so the page can show how much of the ranking is the draw.
+// Returns {seeds, schemes: {name: {min, max}}, top: [{seed, scheme}]}.
+export const SPREAD_SEEDS = [1, 2, 3, 4, 5];
+function seedSpread(engine, base, names, ranking, seed) {
+  const seeds = [...new Set([...SPREAD_SEEDS, seed])].sort((x, y) => x - y);
+  const schemes = {}, top = [];
+  for (const s of seeds) {
+    const r = s === seed ? ranking : probeEach(engine, { ...base, seed: s }, names);
+    let best = null;
+    for (const n of names) {
+      const v = r.schemes[n]?.sentence_distance;
+      if (!Number.isFinite(v)) continue;
+      const e = (schemes[n] ||= { min: Infinity, max: -Infinity });
+      e.min = Math.min(e.min, v);
+      e.max = Math.max(e.max, v);
+      if (!best || v > r.schemes[best].sentence_distance) best = n;
+    }
+    top.push({ seed: s, scheme: best });
+  }
+  return { seeds, schemes, top };
 }
 
 // A seeded shuffle (mulberry32) so "shuffle" is reproducible from the seed.

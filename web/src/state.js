@@ -108,7 +108,9 @@ export function checkSetting(spec, value) {
   }
 }
 
-export function createStore(schemes, { location: loc = window.location, history: hist = window.history } = {}) {
+// source: {read() -> 'a=...&scheme=rope', write(text)} replaces the URL hash (the
+// <pe-playground> element keeps its state in its attributes); the page passes none.
+export function createStore(schemes, { location: loc = window.location, history: hist = window.history, source = null } = {}) {
   const names = schemes.map((s) => s.name);
   const preferred = ['sinusoidal', 'rope', 'alibi'].find((n) => names.includes(n)) || names[0];
   const fields = {
@@ -220,12 +222,13 @@ export function createStore(schemes, { location: loc = window.location, history:
 
   function writeHash() {
     const h = serialize(state);
+    if (source) return source.write(h);
     const url = loc.pathname + loc.search + (h ? '#' + h : '');
     if (url !== loc.pathname + loc.search + loc.hash) hist.replaceState(null, '', url);
   }
 
   function load() {
-    const { next, problems } = parse(loc.hash, loc.search);
+    const { next, problems } = source ? parse(source.read(), '') : parse(loc.hash, loc.search);
     state = next;
     notices = problems;
   }

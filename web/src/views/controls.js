@@ -2,8 +2,11 @@
 // scheme, and each picked scheme's own parameters, built from engine.schemes() params
 // (kind, default, range or choices, help). Nothing here knows a scheme by name.
 // The weights switch picks random (seeded) weights or the lab's trained models.
+// Presets (presets.js) come first: a published model's settings in one choice, with the
+// config it comes from; the raw parameters stay one click away in their folded boxes.
 import { h, clear, uid } from '../dom.js';
-import { DIMS, HEADS } from '../state.js';
+import { DIMS, HEADS, checkSetting } from '../state.js';
+import { PRESETS, PRESET_NOTE } from './presets.js';
 
 function select(id, options, value, onchange) {
   const el = h('select', { id, onchange: (e) => onchange(e.target.value) });
@@ -52,6 +55,21 @@ function paramControl(scheme, spec, store) {
 
 export function mountControls(root, store, engine, shelf = null) {
   const schemes = engine.schemes();
+  const presets = PRESETS.filter((p) => schemes.some((x) => x.name === p.scheme));
+  // The preset the state is on: its scheme, and every parameter at the preset's value
+  // (or the default where the preset names none).
+  const presetOf = (st) => presets.find((p) => {
+    if (p.scheme !== st.scheme) return false;
+    const info = schemes.find((x) => x.name === p.scheme);
+    return info.params.every((spec) => store.setting(p.scheme, spec.key) === checkSetting(spec, p.settings[spec.key] ?? spec.default));
+  }) || null;
+  const applyPreset = (id) => {
+    const p = presets.find((x) => x.id === id);
+    if (!p) return;
+    store.set({ scheme: p.scheme });
+    for (const k of Object.keys(store.get().settings[p.scheme] || {})) store.setSetting(p.scheme, k, undefined);
+    for (const [k, v] of Object.entries(p.settings)) store.setSetting(p.scheme, k, v);
+  };
   const global = h('div', { class: 'control-grid' });
   const params = h('div', { class: 'params' });
   root.append(global, params);
@@ -84,7 +102,20 @@ export function mountControls(root, store, engine, shelf = null) {
       h('span', { class: 'help', id: 'weights-help' }, trainedNames.length
         ? `Trained: ${trainedNames.join(', ')}. Width, heads, seed and the causal mask apply to random weights only.`
         : 'No trained model yet: train in the "Training lab" tab or load a model file there.'));
+    const current = presetOf(st);
+    const presetSel = select('ctl-preset', [['', current ? '(custom)' : '(custom settings)'], ...presets.map((p) => [p.id, `${p.label}: ${p.scheme}`])], current?.id || '', applyPreset);
+    presetSel.setAttribute('aria-describedby', 'preset-source');
+    for (const o of presetSel.options) {
+      const p = presets.find((x) => x.id === o.value);
+      if (p) o.title = p.source;
+    }
+    const sources = h('details', { class: 'preset-sources' }, h('summary', null, 'Sources of the presets'),
+      h('ul', null, presets.map((p) => h('li', null, h('strong', null, p.label), `: ${p.source}.`))), h('p', null, PRESET_NOTE));
+    const presetField = h('div', { class: 'field preset' }, h('label', { for: 'ctl-preset' }, 'Preset (a published model)'), presetSel,
+      h('span', { class: 'help preset-note', id: 'preset-source' }, current ? `Source: ${current.source}.` : 'Pick a model to set the scheme and its settings; the raw parameters are below.'),
+      sources);
     global.append(
+      presetField,
       weights,
       field('Scheme', 'ctl-scheme', select('ctl-scheme', opts, st.scheme, (v) => store.set({ scheme: v }))),
       field('Side by side with', 'ctl-vs', select('ctl-vs', [['', '(off)'], ...opts], st.vs, (v) => store.set({ vs: v }))),
@@ -102,14 +133,17 @@ export function mountControls(root, store, engine, shelf = null) {
     const key = JSON.stringify([picked, picked.map((n) => st.settings[n] || {})]);
     if (key === paramsKey) return;
     paramsKey = key;
-    const focused = document.activeElement?.id;
+    const focused = root.getRootNode().activeElement?.id;
     clear(params);
     for (const name of picked) {
       const info = schemes.find((x) => x.name === name);
       if (!info) continue;
       const changed = Object.keys(st.settings[name] || {}).length;
-      const box = h('details', { class: 'scheme-params-box', open: info.params.length <= 4 || changed > 0 || openBoxes.has(name) },
-        h('summary', null, `${info.name} parameters (${info.params.length}${changed ? `, ${changed} changed` : ''})`));
+      // On a preset the raw parameters fold away (one click on the summary opens them).
+      const preset = name === st.scheme ? presetOf(st) : null;
+      const open = openBoxes.has(name) || (!preset && (info.params.length <= 4 || changed > 0));
+      const box = h('details', { class: 'scheme-params-box', open },
+        h('summary', null, `${info.name} parameters (${info.params.length}${changed ? `, ${changed} changed` : ''}${preset ? `: the ${preset.label} preset` : ''})`));
       box.addEventListener('toggle', () => (box.open ? openBoxes.add(name) : openBoxes.delete(name)));
       const fs = h('fieldset', { class: 'scheme-params' }, h('legend', { class: 'visually-hidden' }, `${info.name} parameters`));
       box.append(fs);
@@ -119,18 +153,18 @@ export function mountControls(root, store, engine, shelf = null) {
         fs.append(h('button', { type: 'button', onclick: () => { for (const k of Object.keys(store.get().settings[name] || {})) store.setSetting(name, k, undefined); } }, `Reset ${name} to defaults`));
       params.append(box);
     }
-    if (focused) document.getElementById(focused)?.focus();
+    if (focused) root.getRootNode().getElementById(focused)?.focus();
   }
 
   let globalKey = '';
   return {
     render(st) {
-      const gk = JSON.stringify([st.scheme, st.vs, st.dim, st.heads, st.seed, st.shift, st.causal, st.trained, shelf?.version]);
+      const gk = JSON.stringify([st.scheme, st.vs, st.dim, st.heads, st.seed, st.shift, st.causal, st.trained, shelf?.version, presetOf(st)?.id]);
       if (gk !== globalKey) {
-        const focused = document.activeElement?.id;
+        const focused = root.getRootNode().activeElement?.id;
         globalKey = gk;
         renderGlobal(st);
-        if (focused && focused.startsWith('ctl-')) document.getElementById(focused)?.focus();
+        if (focused && focused.startsWith('ctl-')) root.getRootNode().getElementById(focused)?.focus();
       }
       renderParams(st);
     },

@@ -3,9 +3,12 @@
 // token order (k-th occurrence to k-th occurrence), so "none" without a mask shows an
 // exact zero difference. Hover or arrow keys read exact values; each map has a table.
 // With trained weights, the maps are one layer of the trained model (layer buttons).
+// Every map shares one fixed scale (colors.js): weights on [0, 1], A - B on
+// [-DIFF_RANGE, DIFF_RANGE], rounding below FLOAT_ZERO drawn as 0, and keys hidden by the
+// causal mask drawn masked (grey, hatched), not as a zero weight; one legend says so.
 import { h, clear, fmt } from '../dom.js';
-import { heatmap, legendBar } from '../charts.js';
-import { sequential, diverging } from '../colors.js';
+import { heatmap, legendBar, maskedLegend } from '../charts.js';
+import { weightScale, differenceScale, DIFF_RANGE, FLOAT_ZERO } from '../colors.js';
 import { toCsv } from '../exports.js';
 
 export const MAX_HEATMAP_TOKENS = 64;
@@ -30,8 +33,9 @@ function slice(flat, shape, hd) {
 export function mountHeatmaps(root, store, engine) {
   const headBar = h('div', { class: 'buttons', role: 'group', 'aria-label': 'Heads to show' });
   const layerBar = h('div', { class: 'buttons', role: 'group', 'aria-label': 'Layer of the trained model' });
+  const legends = h('div', { class: 'legends scale-legend' });
   const grid = h('div', { class: 'side-by-side' });
-  root.append(headBar, layerBar, grid);
+  root.append(headBar, layerBar, legends, grid);
   let current = null;
 
   function renderHeads(st, heads) {
@@ -57,8 +61,18 @@ export function mountHeatmaps(root, store, engine) {
       renderHeads(st, heads);
       renderLayers(st, picked0 ? trained.layers[picked0].of : 0);
       clear(grid);
+      clear(legends);
       current = null;
       if (!result?.ok) return;
+      // Trained models are causal decoders; random weights follow the mask switch.
+      const causal = Boolean(trained) || st.causal;
+      const seq = weightScale();
+      const dv = differenceScale();
+      legends.append(
+        legendBar(seq, 0, 1, 'attention weight (A, B)', { ticks: [0, 0.5, 1] }),
+        legendBar(dv, -DIFF_RANGE, DIFF_RANGE, `A − B (same scale for every head and scheme; below ${fmt(FLOAT_ZERO)} is float rounding, drawn as 0)`, { ticks: [-DIFF_RANGE, 0, DIFF_RANGE], clipped: true }),
+      );
+      if (causal) legends.append(maskedLegend('masked: the causal mask hides a key after its query (not a zero weight)'));
       const d = result.detail;
       const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
       const ta = d.tokens || [], tb = d.tokens_compare || [];
@@ -81,7 +95,6 @@ export function mountHeatmaps(root, store, engine) {
         }
         const heads = st.head >= 0 && st.head < H ? [st.head] : [...Array(H).keys()];
         if (trained) col.append(h('p', { class: 'small' }, `Trained model, layer ${trained.layers[name].layer} of ${trained.layers[name].of} (causal: a token attends only to itself and earlier tokens).`));
-        const seq = sequential(0, 1);
         const size = heads.length > 1 ? 200 : 300;
         data[name] = { heads: [] };
         for (const hd of heads) {
@@ -96,17 +109,17 @@ export function mountHeatmaps(root, store, engine) {
               diff[i * n + j] = v;
               if (Number.isFinite(v)) mx = Math.max(mx, Math.abs(v));
             }
-          const dv = diverging(mx || 1e-9);
-          const row = h('div', { class: 'head-row' }, h('h4', null, `Head ${hd}`));
+          const row = h('div', { class: 'head-row' }, h('h4', null, `Head ${hd}`, h('span', { class: 'small' }, ` · largest |A − B| ${mx < FLOAT_ZERO ? `${fmt(mx, 2)} (rounding: 0)` : fmt(mx, 3)}`)));
+          const maskA = causal ? (i, j) => j > i : null;
+          const maskD = causal ? (i, j) => j > i && match[j] > match[i] : null;
           const q = (toks) => (i, j, v) => `query "${toks[i]}" (#${i}) → key "${toks[j]}" (#${j}): ${fmt(v, 6)}`;
-          const fa = heatmap({ values: A, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: seq, title: `A, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(ta) });
-          const fb = heatmap({ values: B, rows: m, cols: m, rowLabels: tb, colLabels: tb, scale: seq, title: `B, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(tb) });
+          const fa = heatmap({ values: A, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: seq, title: `A, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(ta), masked: maskA });
+          const fb = heatmap({ values: B, rows: m, cols: m, rowLabels: tb, colLabels: tb, scale: seq, title: `B, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(tb), masked: maskA });
           const fd = heatmap({
-            values: diff, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: dv, title: `A − B (B in A's order), head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size,
+            values: diff, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: dv, title: `A − B (B in A's order), head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, masked: maskD,
             readout: (i, j, v) => `"${ta[i]}" → "${ta[j]}": A ${fmt(A[i * n + j], 6)} − B ${match[i] < 0 || match[j] < 0 ? '(no match)' : fmt(B[match[i] * m + match[j]], 6)} = ${fmt(v, 6)}`,
           });
           row.append(h('div', { class: 'maps' }, fa.figure, fb.figure, fd.figure));
-          row.append(h('div', { class: 'legends' }, legendBar(seq, 0, 1, 'attention weight'), legendBar(dv, -(mx || 0), mx || 0, `A − B (max |diff| ${fmt(mx, 3)})`)));
           col.append(row);
           svgs.push(fa.svg, fb.svg, fd.svg);
           data[name].heads.push({ head: hd, attention_a: Array.from(A), attention_b: Array.from(B), difference: Array.from(diff, (v) => (Number.isNaN(v) ? null : v)), max_abs_difference: mx });

@@ -94,7 +94,7 @@ export function mountLab(root, store, engine, shelf) {
     const key = JSON.stringify(Object.entries(st).filter(([k]) => k.startsWith('lab.')));
     if (key === formKey) return;
     formKey = key;
-    const focused = document.activeElement?.id;
+    const focused = root.getRootNode().activeElement?.id;
     clear(form);
     const field = (label, id, el, help) => h('div', { class: 'field' }, h('label', { for: id }, label), el, help ? h('span', { class: 'help' }, help) : null);
     const task = select('lab-task', LAB_TASKS.map((t) => [t, TASK_LABELS[t]]), st['lab.task'], (v) => store.set({ 'lab.task': v }));
@@ -169,7 +169,7 @@ export function mountLab(root, store, engine, shelf) {
     const tps = lastRun?.progress().tokensPerSecond || ASSUMED_TOKENS_PER_SECOND;
     form.append(h('p', { class: 'small', id: 'lab-estimate' },
       `${plural(models, 'model')} × ${plural(c.steps, 'step')} × ${c.batch} × ${c.len} tokens = ${tokens.toLocaleString('en')} training tokens: about ${fmt(Math.max(1, (tokens / tps) * EVAL_OVERHEAD), 2)} s at ${Math.round(tps).toLocaleString('en')} tokens/s${lastRun ? ' (your last run)' : ' (one laptop core)'}.`));
-    if (focused) document.getElementById(focused)?.focus();
+    if (focused) root.getRootNode().getElementById(focused)?.focus();
   }
 
   // ---- running

@@ -38,7 +38,7 @@ export function mountLength(root, store, engine) {
     render(st) {
       lenIn.value = String(Math.min(st.len, MAX_LEN));
       lenOut.textContent = lenIn.value;
-      if (document.activeElement !== trainIn) trainIn.value = String(st.train);
+      if (trainIn.getRootNode().activeElement !== trainIn) trainIn.value = String(st.train);
       clear(grid);
       const len = Math.min(st.len, MAX_LEN);
       const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);

@@ -1,5 +1,6 @@
 // The two sentences and the one-click variations of B: swap two words (click one, then
-// another), reverse, shuffle (seeded), shift (pad in front), copy A. Words here are the
+// another), reverse, shuffle (seeded), add a word in front ("pad"; not the shift probe,
+// which moves positions without changing words), copy A. Words here are the
 // whitespace-separated pieces of the text; the core's tokens are shown by the other views.
 import { h, clear } from '../dom.js';
 import { shuffled } from '../compute.js';
@@ -32,7 +33,7 @@ export function mountSentences(root, store) {
     btn('Copy A', 'Sentence B becomes a copy of A', () => setB(store.get().a)),
     btn('Reverse', 'Reverse the words of B', () => setB(words(store.get().b).reverse().join(' '))),
     btn('Shuffle', 'Shuffle the words of B (seeded by the seed control)', () => setB(shuffled(words(store.get().b), store.get().seed + 7919 * ++shuffles).join(' '))),
-    btn('Shift', 'Pad B in front with one more word "pad": every position moves by one', () => setB('pad ' + store.get().b)),
+    btn('Add a word in front', 'Put the word "pad" in front of B. This changes the words, not only the positions; the shift probe (Shift K) moves every position without changing a word', () => setB('pad ' + store.get().b)),
     btn('Reset', 'Both sentences back to the defaults', () => {
       cancel('a');
       cancel('b');
@@ -87,8 +88,8 @@ export function mountSentences(root, store) {
 
   return {
     render(st) {
-      if (document.activeElement !== inputA && !timers.a && inputA.value !== st.a) inputA.value = st.a;
-      if (document.activeElement !== inputB && !timers.b && inputB.value !== st.b) inputB.value = st.b;
+      if (inputA.getRootNode().activeElement !== inputA && !timers.a && inputA.value !== st.a) inputA.value = st.a;
+      if (inputB.getRootNode().activeElement !== inputB && !timers.b && inputB.value !== st.b) inputB.value = st.b;
       renderChips(st);
     },
     message(which, text) {
