@@ -172,10 +172,16 @@ ProbeResult run_probe(const ProbeOptions& o) {
   require(o.shift >= 0 && o.shift <= limits::max_shift,
           "shift " + std::to_string(o.shift) + " is out of range [0, " + std::to_string(limits::max_shift) + "]");
 
+  require(o.max_tokens >= 0 && o.max_tokens <= limits::max_stream_tokens,
+          "max_tokens " + std::to_string(o.max_tokens) + " is out of range [0, " +
+              std::to_string(limits::max_stream_tokens) + "]");
+  require(std::isfinite(o.max_work) && o.max_work >= 0, "max_work must be a finite number >= 0");
+  const int token_cap = o.max_tokens > 0 ? o.max_tokens : limits::max_stream_tokens;
+  const double work_cap = o.max_work > 0 ? std::min(o.max_work, limits::max_probe_work) : limits::max_probe_work;
   ProbeResult r;
-  r.tokens = token_texts(tokenize(o.sentence, limits::max_stream_tokens, "sentence"));
+  r.tokens = token_texts(tokenize(o.sentence, token_cap, "sentence"));
   if (o.compare.empty()) r.tokens_compare.assign(r.tokens.rbegin(), r.tokens.rend());
-  else r.tokens_compare = token_texts(tokenize(o.compare, limits::max_stream_tokens, "compare sentence"));
+  else r.tokens_compare = token_texts(tokenize(o.compare, token_cap, "compare sentence"));
   const int n = static_cast<int>(r.tokens.size()), m = static_cast<int>(r.tokens_compare.size());
   if (o.weights) {
     const auto too_many = [](const std::string& what, int count) {
@@ -208,10 +214,10 @@ ProbeResult run_probe(const ProbeOptions& o) {
   }
 
   const double work = probe_work(schemes, n, m, o.dim, o.heads);
-  if (work > limits::max_probe_work) {
+  if (work > work_cap) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "this probe needs about %.2g multiply-adds, past the budget of %.2g", work,
-                  limits::max_probe_work);
+                  work_cap);
     throw Error(std::string(buf) + " (" + std::to_string(n) + " tokens, dim " + std::to_string(o.dim) + ", " +
                 std::to_string(schemes.size()) + " schemes); lower the tokens, dim, schemes or table sizes");
   }
@@ -358,6 +364,11 @@ ProbeOptions probe_options_from_json(const std::string& text) {
     else if (k == "seed") o.seed = static_cast<std::uint64_t>(whole_in(what, v, 0, 1LL << 53));
     else if (k == "causal") o.causal = boolean_of(what, v);
     else if (k == "weights") o.weights = boolean_of(what, v);
+    else if (k == "max_tokens") o.max_tokens = int_of(what, v, 0, limits::max_stream_tokens);
+    else if (k == "max_work") {
+      require(v.is(JT::number) && v.number >= 0, what + " must be a number >= 0, not " + described(v));
+      o.max_work = v.number;
+    }
     else if (k == "schemes") {
       require(v.is(JT::array), what + " must be an array of scheme names, not " + described(v));
       for (std::size_t i = 0; i < v.items.size(); ++i)
@@ -367,7 +378,8 @@ ProbeOptions probe_options_from_json(const std::string& text) {
       for (const auto& s : v.members) o.settings[s.first] = settings_of("probe", "settings." + s.first, s.second);
     } else {
       throw Error("unknown probe option '" + k +
-                  "' (known: sentence, compare, schemes, dim, heads, seed, causal, shift, weights, settings)");
+                  "' (known: sentence, compare, schemes, dim, heads, seed, causal, shift, weights, settings, max_tokens, "
+                  "max_work)");
     }
   }
   return o;

@@ -55,6 +55,37 @@ test('empty sentence and a 5,000-word paste get a clear message; the page stays 
   await context.close();
 });
 
+test('a link of dots cannot freeze the page: real tokens and work are capped before any work', async () => {
+  // 500 chunks of "w........" are 500 words but 4,500 tokens; before the caps this link
+  // blocked the main thread for 20-30 s (90 s with dim=512&heads=1).
+  for (const extra of ['', '&dim=512&heads=1']) {
+    const a = encodeURIComponent('w........ '.repeat(500).trim());
+    const t0 = Date.now();
+    const { page, context, errors } = await open(browser, `${server.url}/#a=${a}${extra}`);
+    await page.waitForFunction(() => /more than 512 tokens/.test(document.querySelector('#sentence-msg')?.textContent || ''),
+      null, { timeout: 10000 });
+    const ms = Date.now() - t0;
+    assert.ok(ms < 8000, `message within seconds, not a frozen page (${ms} ms${extra})`);
+    // the page answers input right away
+    const t1 = Date.now();
+    await page.fill('#sentence-a', 'the dog chased the cat');
+    await page.waitForFunction(() => document.querySelector('#sentence-msg').textContent === '');
+    assert.ok(Date.now() - t1 < 5000, 'usable again at once');
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test('too much work for the page gets a message naming the budget', async () => {
+  // a valid but huge learned table at dim 512 (33 million seeded draws): over the page's cap
+  const { page, context, errors } = await open(browser, `${server.url}/#dim=512&heads=1&p.learned.max_len=65536`);
+  await page.waitForFunction(() => /past the budget/.test(document.querySelector('#sentence-msg')?.textContent || ''),
+    null, { timeout: 15000 });
+  assert.match(await page.textContent('#sentence-msg'), /lower the tokens, dim/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('odd Unicode is fine', async () => {
   const { page, context, errors } = await open(browser, server.url + '/');
   await page.fill('#sentence-a', 'naïve 🐕 chased 猫 — o’clock ​zero‍width');

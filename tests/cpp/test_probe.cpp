@@ -345,3 +345,27 @@ TEST_CASE("probe: a shift that overflows float32 is an error naming the shift") 
   CHECK_THROWS_WITH(pe::run_probe(o), Catch::Contains("xpos: attention logits are not finite") &&
                                           Catch::Contains("shifted by 1048576 (lower shift)"));
 }
+
+TEST_CASE("a caller's caps: max_tokens counts real tokens, max_work refuses before any work") {
+  pe::ProbeOptions o;
+  std::string dots;
+  for (int i = 0; i < 100; ++i) dots += "w........ ";  // 100 chunks, 900 tokens
+  o.sentence = dots;
+  o.schemes = {"none"};
+  o.max_tokens = 512;
+  CHECK_THROWS_WITH(pe::run_probe(o), Catch::Contains("more than 512 tokens"));
+  o.max_tokens = 0;  // the core's own limits
+  o.weights = false;
+  CHECK(pe::run_probe(o).tokens.size() == 900);
+  o.sentence = "the dog chased the cat";
+  o.max_work = 1000;  // far below one small probe
+  CHECK_THROWS_WITH(pe::run_probe(o), Catch::Contains("past the budget of 1e+03"));
+  o.max_work = 1e12;  // above the core's budget: the core's budget still holds, and this probe fits
+  CHECK_NOTHROW(pe::run_probe(o));
+  const pe::ProbeOptions j = pe::probe_options_from_json(
+      "{\"sentence\": \"a b\", \"max_tokens\": 16, \"max_work\": 2e9}");
+  CHECK(j.max_tokens == 16);
+  CHECK(j.max_work == 2e9);
+  CHECK_THROWS_WITH(pe::probe_options_from_json("{\"sentence\": \"a\", \"max_tokens\": 1.5}"),
+                    Catch::Contains("max_tokens"));
+}

@@ -10,6 +10,14 @@
 // PAGE_MAX_WORDS the core is only asked to tokenise (it refuses more than its limit with
 // its own message) and nothing is computed.
 export const PAGE_MAX_WORDS = 512;
+// Caps the core applies before any work (probe options max_tokens, max_work): real tokens
+// (a chunk like "w........" is 9), and multiply-adds per probe call (the weights' seeded
+// draws count too: dim 512 with every scheme is about 8e9), so no link keeps the page
+// busy for long.
+export const PAGE_MAX_TOKENS = 512;
+export const PAGE_MAX_WORK = 2e10;  // the core's units (limits.hpp): about 0.4 s natively
+// Refusals that concern the whole call, not one scheme: no scheme-by-scheme retry.
+const WHOLE_CALL = /past the budget|more than \d+ tokens|is empty|not valid UTF-8/;
 export const CORE_MAX_TOKENS = 4096;
 
 // A lower bound on the token count (every whitespace-separated chunk is >= 1 token).
@@ -28,8 +36,8 @@ function probeEach(engine, base, names) {
     const r = engine.probe({ ...base, schemes: names });
     return { ...r, errors: {} };
   } catch (e) {
-    if (names.length === 1) {
-      res.errors[names[0]] = e.message;
+    if (names.length === 1 || WHOLE_CALL.test(e.message)) {
+      for (const n of names) res.errors[n] = e.message;
       res.fatal = e.message;
       return res;
     }
@@ -107,7 +115,10 @@ export function compute(engine, store, shelf = null) {
     }
   }
   if (st.trained && shelf?.schemes().length) return computeTrained(shelf, st);
-  const base = { sentence: st.a, compare: st.b, dim: st.dim, heads: st.heads, seed: st.seed, causal: st.causal, shift: st.shift };
+  const base = {
+    sentence: st.a, compare: st.b, dim: st.dim, heads: st.heads, seed: st.seed, causal: st.causal, shift: st.shift,
+    max_tokens: PAGE_MAX_TOKENS, max_work: PAGE_MAX_WORK,
+  };
   const t0 = performance.now();
   const ranking = probeEach(engine, { ...base, weights: false, settings: settingsFor(store, all) }, all);
   const t1 = performance.now();

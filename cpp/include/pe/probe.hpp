@@ -41,6 +41,11 @@ struct ProbeOptions {
   int shift = 16;                    // K for shift_logit_change
   std::map<std::string, Settings> settings;  // scheme name -> KEY=VALUE settings
   bool weights = true;               // false: streaming softmax, attention left empty
+  // A caller's tighter caps (the page's, so no link can freeze it): tokens per sentence
+  // (0: the core's limits) and work in multiply-adds (0: limits::max_probe_work), each
+  // refused with a message before any work.
+  int max_tokens = 0;
+  double max_work = 0;
 };
 
 struct SchemeProbe {
