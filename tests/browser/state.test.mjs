@@ -68,3 +68,19 @@ test('editing the hash by hand updates the page', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('odd hash keys and repeated keys get notices, not errors; invisible-only text counts as empty', async () => {
+  const { page, context, errors } = await open(browser,
+    server.url + '/#__proto__=1&constructor=2&toString=3&a=first+words&a=second+words');
+  await page.waitForSelector('#notices:not([hidden])');
+  const notice = await page.textContent('#notices');
+  for (const k of ['__proto__', 'constructor', 'toString']) assert.match(notice, new RegExp(`unknown key "${k}" ignored`));
+  assert.match(notice, /"a" is given twice; the first value is kept/);
+  assert.doesNotMatch(notice, /is not a function/);
+  assert.equal(await page.inputValue('#sentence-a'), 'first words');
+  await page.fill('#sentence-a', '\u200B\u200D\uFEFF \u2060');
+  await page.waitForFunction(() => /Sentence A is empty/.test(document.querySelector('#sentence-msg').textContent));
+  assert.equal(await page.getAttribute('#sentence-a', 'maxlength'), '100000');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -20,6 +20,10 @@ export const PAGE_MAX_WORK = 2e10;  // the core's units (limits.hpp): about 0.4 
 const WHOLE_CALL = /past the budget|more than \d+ tokens|is empty|not valid UTF-8/;
 export const CORE_MAX_TOKENS = 4096;
 
+// Empty to a reader: white space and invisible characters only (zero-width space and
+// joiners, word joiner, BOM), which would otherwise become tokens no one can see.
+const blank = (t) => t.replace(/[\s\u200B-\u200D\u2060\uFEFF]/g, '') === '';
+
 // A lower bound on the token count (every whitespace-separated chunk is >= 1 token).
 export const roughWords = (t) => (t.match(/\S+/g) || []).length;
 
@@ -93,8 +97,8 @@ export function computeTrained(shelf, st) {
 export function compute(engine, store, shelf = null) {
   const st = store.get();
   const all = engine.schemes().map((x) => x.name);
-  if (!st.a.trim()) return { ok: false, which: 'a', message: 'Sentence A is empty: type a few words.' };
-  if (!st.b.trim()) return { ok: false, which: 'b', message: 'Sentence B is empty: type a few words, or use "copy A" and a variation.' };
+  if (blank(st.a)) return { ok: false, which: 'a', message: 'Sentence A is empty: type a few words.' };
+  if (blank(st.b)) return { ok: false, which: 'b', message: 'Sentence B is empty: type a few words, or use "copy A" and a variation.' };
   for (const [which, text] of [['a', st.a], ['b', st.b]]) {
     const words = roughWords(text);
     if (words > PAGE_MAX_WORDS) {

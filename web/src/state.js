@@ -39,6 +39,7 @@ export const LAB_DIMS = [16, 32, 64, 128];
 export const LAB_HEADS = [1, 2, 4, 8];
 export const LAB_MAX_STEPS = 5000;
 export const LAB_MAX_SEEDS = 5;
+export const MAX_SENTENCE_CHARS = 100000;  // a sentence in the hash (and the textareas' maxlength)
 export const LAB_MAX_TEXT = 100000;   // characters of pasted text (the core allows 1 MiB)
 export const LAB_DEFAULTS = { task: 'stories', len: 64, steps: 200, batch: 8, dim: 64, heads: 4, layers: 2, seeds: [1] };
 
@@ -114,8 +115,8 @@ export function createStore(schemes, { location: loc = window.location, history:
   const names = schemes.map((s) => s.name);
   const preferred = ['sinusoidal', 'rope', 'alibi'].find((n) => names.includes(n)) || names[0];
   const fields = {
-    a: { def: DEFAULT_A, parse: text(100000) },
-    b: { def: DEFAULT_B, parse: text(100000) },
+    a: { def: DEFAULT_A, parse: text(MAX_SENTENCE_CHARS) },
+    b: { def: DEFAULT_B, parse: text(MAX_SENTENCE_CHARS) },
     scheme: { def: preferred, parse: oneOf(names) },
     vs: { def: '', parse: (v) => (v === '' ? '' : oneOf(names)(v)) },
     dim: { def: 64, parse: oneOf(DIMS) },
@@ -158,7 +159,13 @@ export function createStore(schemes, { location: loc = window.location, history:
     const next = defaults();
     const problems = [];
     const params = new URLSearchParams(hash.replace(/^#/, ''));
+    const seen = new Set();
     for (const [key, raw] of params) {
+      if (seen.has(key)) {
+        problems.push(`"${key.length > 40 ? key.slice(0, 40) + '…' : key}" is given twice; the first value is kept`);
+        continue;
+      }
+      seen.add(key);
       if (key.startsWith('p.')) {
         const [, scheme, ...rest] = key.split('.');
         const pkey = rest.join('.');
@@ -175,7 +182,7 @@ export function createStore(schemes, { location: loc = window.location, history:
         }
         continue;
       }
-      const f = fields[key];
+      const f = Object.hasOwn(fields, key) ? fields[key] : undefined;  // never __proto__, toString, ...
       if (!f) {
         problems.push(`unknown key "${key}" ignored`);
         continue;

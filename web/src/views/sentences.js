@@ -4,12 +4,14 @@
 // whitespace-separated pieces of the text; the core's tokens are shown by the other views.
 import { h, clear } from '../dom.js';
 import { shuffled } from '../compute.js';
+import { MAX_SENTENCE_CHARS } from '../state.js';
 
 const words = (t) => t.split(/\s+/).filter(Boolean);
 
 export function mountSentences(root, store) {
-  const inputA = h('textarea', { id: 'sentence-a', rows: 2, spellcheck: 'false', 'aria-describedby': 'sentence-msg' });
-  const inputB = h('textarea', { id: 'sentence-b', rows: 2, spellcheck: 'false', 'aria-describedby': 'sentence-msg' });
+  // maxlength: the longest text the URL hash accepts back (state.js), so what is typed reloads
+  const inputA = h('textarea', { id: 'sentence-a', rows: 2, spellcheck: 'false', 'aria-describedby': 'sentence-msg', maxlength: String(MAX_SENTENCE_CHARS) });
+  const inputB = h('textarea', { id: 'sentence-b', rows: 2, spellcheck: 'false', 'aria-describedby': 'sentence-msg', maxlength: String(MAX_SENTENCE_CHARS) });
   const chips = h('div', { class: 'chips', role: 'group', 'aria-label': 'Words of sentence B: click two to swap them' });
   const msg = h('p', { id: 'sentence-msg', class: 'message', role: 'status', 'aria-live': 'polite' });
   let picked = -1;
