@@ -28,3 +28,16 @@ test('from file:// it shows none and sinusoidal and nothing leaves the machine',
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('no inline script runs but the page\'s own: the CSP has no unsafe-inline for scripts', async () => {
+  for (const file of ['pe-playground.html', 'index.html']) {
+    const html = fs.readFileSync(path.join(dist, file), 'utf8');
+    const scriptSrc = html.match(/script-src ([^;"]*)/)[1];
+    assert.doesNotMatch(scriptSrc, /unsafe-inline/, `${file}: ${scriptSrc}`);
+  }
+  const { page, context } = await open(browser, singleFileUrl);
+  await assert.rejects(page.addScriptTag({ content: 'window.__injected = 1' }), /Content Security Policy/);
+  assert.equal(await page.evaluate(() => window.__injected), undefined);
+  assert.ok(Math.abs((await scores(page)).none) < 1e-9, 'the page itself still runs');
+  await context.close();
+});
