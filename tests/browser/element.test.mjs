@@ -197,3 +197,21 @@ test('the example article works from file:// with no network', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the element is accessible like the page: axe finds no serious or critical issue inside its shadow root', async () => {
+  const fs = await import('node:fs');
+  const axe = fs.readFileSync(path.join(path.dirname(dist), 'node_modules/axe-core/axe.min.js'), 'utf8');
+  const { page, context, errors } = await open(browser, server.url + '/plain.html', { wait: false });
+  await allReady(page);
+  await page.evaluate(axe);  // through the debugger protocol: no <script> is injected
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(' | ')}`);
+  });
+  const scanned = await page.evaluate(() => document.getElementById('one').shadowRoot.querySelectorAll('svg, button, select, input').length);
+  assert.ok(scanned > 0, 'the shadow root has content for axe to scan');
+  assert.deepEqual(found, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
