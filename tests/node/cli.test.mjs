@@ -84,3 +84,18 @@ test('training commands refuse bad input with exit 2 and one line', () => {
   fs.writeFileSync(model, fs.readFileSync(model).subarray(0, 3));
   oneLineError(cli('probe', '--model', model, '--sentence', 'a'), /m\.safetensors/);
 });
+
+test('an oversized table is refused before it is built (under a 300 MB memory cap)', () => {
+  // Before: Shaw built its (8192, 8192) index first (529 MB peak) and was refused after.
+  const pe = path.join(root, 'build/native/pe-cli');
+  const r = (() => {
+    try {
+      return { status: 0, stderr: execFileSync('bash', ['-c', `ulimit -v 300000; "${pe}" table shaw --len 8192 --dim 2`],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+    } catch (e) {
+      return { status: e.status, stderr: e.stderr };
+    }
+  })();
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /shaw: a table of 8192 positions holds \d+ values, past the limit/);
+});

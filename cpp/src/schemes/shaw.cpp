@@ -60,6 +60,10 @@ Table ShawScheme::table(int n, int d, int heads) const {
   const int k = k_;
   const auto seed = seed_;
   const auto N = static_cast<std::size_t>(n), R = static_cast<std::size_t>(2 * k + 1), DH = static_cast<std::size_t>(dh);
+  // Refused before the (n, n) index is built (Table::add would refuse it only afterwards).
+  require(N * N + 2 * R * DH + N <= limits::max_table_cells,
+          "shaw: a table of " + std::to_string(n) + " positions holds " + std::to_string(N * N + 2 * R * DH + N) +
+              " values, past the limit of " + std::to_string(limits::max_table_cells) + "; lower len");
   xt::xarray<double> index = xt::zeros<double>({N, N});
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) index(i, j) = clip_index(j - i);

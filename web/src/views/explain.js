@@ -98,6 +98,28 @@ const FORMULAS = {
     block(sub(i('z'), row(i('i'), i('j'))), eq(), row(o('('), i('p'), minus(), o('⌊'), i('p'), o('⌋'), o(')')), sub(i('q'), i('i')), dot(), sub(i('e'), row(o('⌈'), i('p'), o('⌉'))), plus(), row(o('('), n(1), minus(), i('p'), plus(), o('⌊'), i('p'), o('⌋'), o(')')), sub(i('q'), i('i')), dot(), sub(i('e'), row(o('⌊'), i('p'), o('⌋')))),
     'Positions counted by gates on the content under the causal mask (words or sentences, not tokens), interpolated in a learned table and added to the logits; as in the reference code, the position logit is divided by √dh together with q·k (divide=false: added after the division, as in the paper’s figure).',
   ],
+  kerple: (set) => [
+    set.variant === 'power'
+      ? block(logit(minus(), sub(i('r'), n(1)), sup(row(o('|'), i('i'), minus(), i('j'), o('|')), sub(i('r'), n(2)))))
+      : block(logit(minus(), sub(i('r'), n(1)), fn('log', n(1), plus(), sub(i('r'), n(2)), row(o('|'), i('i'), minus(), i('j'), o('|'))))),
+    'A kernel of the distance with two positive parameters per head, r1 and r2, learned in training (here seeded). The power variant with r2 = 1 is ALiBi with a learned slope; the logarithmic one decays ever more slowly with distance. It only shows its point once trained: train it in the lab.',
+  ],
+  sandwich: () => [
+    block(logit(plus(), frac(row(M('munderover', o('∑'), row(i('k'), eq(), n(1)), row(i('D'), o('/'), n(2))), fn('cos', row(o('('), i('i'), minus(), i('j'), o(')')), sub(i('ω'), i('k'))), minus(), i('D'), o('/'), n(2)), row(n(8), i('h'), o('/'), i('H'))))),
+    'The inner product of the sinusoidal encodings of the two positions, PE(i)·PE(j) = Σ cos((i−j)ω_k), shifted so that distance 0 gives 0 and scaled per head. It falls with distance and then levels off at a plateau instead of falling without bound, unlike ALiBi.',
+  ],
+  fire: () => [
+    block(logit(plus(), fn(sub(i('f'), i('θ')), frac(fn('ψ', row(i('i'), minus(), i('j'))), fn('ψ', fn('max', i('i'), o(','), i('L'))))), o(','), fn('ψ', i('x')), eq(), fn('log', row(i('c'), i('x'), plus(), n(1))))),
+    'A small learned MLP f of the log distance, normalised by the log of the query position (or the threshold L when the query is earlier), so distances are read relative to how far the query is into the sequence. Below L it is translation-invariant; past L it depends on the query position. It only shows its point once trained.',
+  ],
+  fourier: () => [
+    block(fn('PE', i('p'), o(','), i('k')), eq(), fn('cos', frac(row(n(2), i('π'), i('k'), i('p')), i('N'))), o(','), sub(i('x'), i('p')), larr(), sub(i('x'), i('p')), plus(), fn('PE', i('p'))),
+    'The encoding source article 002 calls FoPE: a fixed table of cosines of the position over the sequence length N, added to the input. It is not FoPE of Hua et al. 2024 (the scheme "fope", which mixes RoPE frequencies on queries and keys). Because cos is even, positions p and N − p get the same encoding: in a five-word sentence, swapping words 1 and 4 changes nothing.',
+  ],
+  txl: () => [
+    block(sub(i('s'), row(i('i'), i('j'))), eq(), frac(row(row(o('('), qi(), plus(), i('u'), o(')')), dot(), kj(), plus(), row(o('('), qi(), plus(), i('v'), o(')')), dot(), sub(i('W'), i('r')), fn('R', row(i('i'), minus(), i('j')))), sdh())),
+    'Transformer-XL: the key is split into content (k_j) and relative position (W_r R(i−j), R sinusoids of the distance); u and v are learned biases for the query’s content and position terms. Only i − j enters, so a shift of every position changes nothing.',
+  ],
 };
 
 export function mountExplain(root, store, engine) {
