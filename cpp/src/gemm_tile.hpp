@@ -1,10 +1,22 @@
 // Internal to the kernels (kernels.cpp, train_kernels.cpp): the 4 x 8 register tile of
-// the matrix products and how one of its rows is stored. SIMD builds only.
+// the matrix products, how one of its rows is stored, and the packing scratch. SIMD
+// builds only.
 #pragma once
+#include <cstddef>
+#include <vector>
+
 #include "pe/simd.hpp"
 
 #if PE_HAS_SIMD
 namespace pe::gemm {
+
+// Scratch for packed operands, shared by every product; grows, never shrinks (one per
+// thread). A kernel holds it only while it runs and calls no other kernel meanwhile.
+inline float* scratch(std::size_t count) {
+  thread_local std::vector<float> buf;
+  if (buf.size() < count) buf.resize(count);
+  return buf.data();
+}
 
 constexpr int tile_rows = 4;  // rows of out per microkernel
 constexpr int tile_cols = 8;  // columns of out per microkernel (2 vectors)

@@ -129,13 +129,7 @@ namespace {
 
 using simd::f32x4;
 
-// Scratch for packed operands; grows, never shrinks (one per thread).
-float* scratch(std::size_t count) {
-  thread_local std::vector<float> buf;
-  if (buf.size() < count) buf.resize(count);
-  return buf.data();
-}
-
+using gemm::scratch;
 using gemm::tile_cols;
 using gemm::tile_rows;
 using gemm::tile_store;
