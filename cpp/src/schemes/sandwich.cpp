@@ -26,7 +26,7 @@ int SandwichScheme::width(int dh) const {
 
 Table SandwichScheme::table(int n, int d, int heads) const {
   check_table_shape("sandwich", n, d, heads);
-  require(d % heads == 0, "sandwich: --dim " + std::to_string(d) + " is not divisible by --heads " +
+  require(d % heads == 0, "sandwich: width " + std::to_string(d) + " is not divisible by heads " +
                               std::to_string(heads));
   require(static_cast<std::size_t>(heads) * n * n <= limits::max_table_cells,
           "sandwich: bias of " + std::to_string(heads) + " x " + std::to_string(n) + " x " + std::to_string(n) +
