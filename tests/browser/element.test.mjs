@@ -118,6 +118,9 @@ test('an attribute change redraws that element only; the reader\'s change fires 
   // Removing an attribute returns its key to the default; a bad value shows a notice.
   await page.evaluate(() => { const el = document.getElementById('one'); el.removeAttribute('causal'); el.setAttribute('dim', '7'); });
   await page.waitForFunction(() => document.getElementById('one').state.causal === false);
+  // The state changes at once; the notice is drawn on the next animation frame.
+  await page.waitForFunction(() => /dim="7"/.test(document.getElementById('one').shadowRoot.querySelector('.notices').textContent), null, { timeout: 5000 })
+    .catch(() => {});
   const notice = await page.evaluate(() => document.getElementById('one').shadowRoot.querySelector('.notices').textContent);
   assert.match(notice, /dim="7"/);
   assertLocal(requests);
