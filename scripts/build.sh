@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds what a command needs, and nothing more:
 #   scripts/build.sh --page    the page only (npm start): both WASM modules and dist/
+#   scripts/build.sh --web     dist/ only, from the modules last built (front-end work)
 #   scripts/build.sh --bench   what `npm run bench` runs: native pe_bench_native and pe-cli,
 #                              the bench modules pe_bench_{simd,scalar}.mjs, pe_peak_simd.mjs
 #   scripts/build.sh [--no-web] everything the tests need (npm test):
@@ -30,7 +31,7 @@ wasm() {  # simd|scalar targets...
 }
 web() {
   mkdir -p web/src/generated
-  cp build/wasm-simd/pe_module_simd.mjs build/wasm-scalar/pe_module_scalar.mjs web/src/generated/
+  [ "$mode" = --web ] || cp build/wasm-simd/pe_module_simd.mjs build/wasm-scalar/pe_module_scalar.mjs web/src/generated/
   step "web: dist/ (static site)"
   npx vite build --logLevel warn
   step "web: dist/pe-playground.html (single file)"
@@ -53,6 +54,9 @@ case "$mode" in
     wasm scalar pe_module_scalar
     web
     ;;
+  --web)
+    web
+    ;;
   --bench)
     native pe-cli pe_bench_native
     wasm simd pe_bench_simd pe_peak_simd
@@ -66,6 +70,6 @@ case "$mode" in
     cp build/wasm-simd/pe_module_simd.mjs build/wasm-scalar/pe_module_scalar.mjs web/src/generated/
     [ "$mode" = --no-web ] || web
     ;;
-  *) echo "usage: scripts/build.sh [--page|--bench|--no-web]" >&2; exit 2 ;;
+  *) echo "usage: scripts/build.sh [--page|--web|--bench|--no-web]" >&2; exit 2 ;;
 esac
 echo "== build: done"

@@ -52,9 +52,15 @@ export async function schemeNames(page) {
   return page.evaluate(() => window.peApp.engine.schemes().map((s) => s.name));
 }
 
-// Waits for the next render after an action.
+// Waits for the next render after an action, and for the background probe (computer.js)
+// to answer the newest state and that answer to be drawn.
 export async function settle(page) {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.evaluate(async () => {
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    await frames();
+    await window.peApp?.computer?.idle();
+    await frames();
+  });
 }
 
 // Opens every data table (they are built on first open) inside the given element.

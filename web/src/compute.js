@@ -27,8 +27,7 @@ const blank = (t) => t.replace(/[\s\u200B-\u200D\u2060\uFEFF]/g, '') === '';
 // A lower bound on the token count (every whitespace-separated chunk is >= 1 token).
 export const roughWords = (t) => (t.match(/\S+/g) || []).length;
 
-function settingsFor(store, names) {
-  const st = store.get();
+function settingsFor(st, names) {
   const out = {};
   for (const n of names) if (st.settings[n]) out[n] = { ...st.settings[n] };
   return out;
@@ -93,9 +92,13 @@ export function computeTrained(shelf, st) {
   return { ok: true, trained: { names, task: first.task, config: first.config }, ranking: res, detail, ms: { ranking: t1 - t0, detail: 0 } };
 }
 
-// Returns {ok, message?, ranking, detail, ms, trained?, trainedMissing?}.
-export function compute(engine, store, shelf = null) {
-  const st = store.get();
+// The probe in phases, each a function of the engine and a state snapshot (no store, so
+// the same code runs in the compute worker, compute-worker.js, and on the main thread):
+//   precheck  -> a refusal the page can give at once (empty, too long), or null
+//   main      -> {ranking, detail, ms}: every scheme's scores, the picked schemes' weights
+//   spread    -> one more seed's sentence distances (the seed spread, SPREAD_SEEDS)
+// computeNow() runs them all in one go.
+export function precheck(engine, st) {
   const all = engine.schemes().map((x) => x.name);
   if (blank(st.a)) return { ok: false, which: 'a', message: 'Sentence A is empty: type a few words.' };
   if (blank(st.b)) return { ok: false, which: 'b', message: 'Sentence B is empty: type a few words, or use "copy A" and a variation.' };
@@ -118,45 +121,91 @@ export function compute(engine, store, shelf = null) {
       };
     }
   }
-  if (st.trained && shelf?.schemes().length) return computeTrained(shelf, st);
-  const base = {
-    sentence: st.a, compare: st.b, dim: st.dim, heads: st.heads, seed: st.seed, causal: st.causal, shift: st.shift,
-    max_tokens: PAGE_MAX_TOKENS, max_work: PAGE_MAX_WORK,
-  };
+  return null;
+}
+
+const probeBase = (st) => ({
+  sentence: st.a, compare: st.b, dim: st.dim, heads: st.heads, seed: st.seed, causal: st.causal, shift: st.shift,
+  max_tokens: PAGE_MAX_TOKENS, max_work: PAGE_MAX_WORK,
+});
+const pickedOf = (st) => [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
+
+// Every scheme's scores, then the picked schemes' attention weights. Returns
+// {ok: true, ranking, detail, ms} or {ok: false, which, message}.
+export function computeMain(engine, st) {
+  const all = engine.schemes().map((x) => x.name);
+  const base = probeBase(st);
   const t0 = performance.now();
-  const ranking = probeEach(engine, { ...base, weights: false, settings: settingsFor(store, all) }, all);
+  const ranking = probeEach(engine, { ...base, weights: false, settings: settingsFor(st, all) }, all);
   const t1 = performance.now();
   if (ranking.fatal && !Object.keys(ranking.schemes).length) return { ok: false, which: 'a', message: ranking.fatal };
-  const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
-  const detail = probeEach(engine, { ...base, weights: true, settings: settingsFor(store, picked) }, picked);
+  const picked = pickedOf(st);
+  const detail = probeEach(engine, { ...base, weights: true, settings: settingsFor(st, picked) }, picked);
   const t2 = performance.now();
-  const spread = seedSpread(engine, { ...base, weights: false, settings: settingsFor(store, all) }, all, ranking, st.seed);
-  const t3 = performance.now();
-  return { ok: true, ranking, detail, spread, ms: { ranking: t1 - t0, detail: t2 - t1, spread: t3 - t2 }, trainedMissing: st.trained };
+  return { ok: true, ranking, detail, ms: { ranking: t1 - t0, detail: t2 - t1 }, trainedMissing: st.trained };
 }
 
 // Random weights are one draw: the same probe over SPREAD_SEEDS (and the reader's seed,
 // reusing its result) gives each scheme's min and max sentence distance and the top scheme
 // per seed, so the page can show how much of the ranking is the draw.
-// Returns {seeds, schemes: {name: {min, max}}, top: [{seed, scheme}]}.
 export const SPREAD_SEEDS = [1, 2, 3, 4, 5];
-function seedSpread(engine, base, names, ranking, seed) {
-  const seeds = [...new Set([...SPREAD_SEEDS, seed])].sort((x, y) => x - y);
+export const spreadSeeds = (seed) => [...new Set([...SPREAD_SEEDS, seed])].sort((x, y) => x - y);
+
+// One seed's sentence distances: {name: number}; unusable schemes are left out.
+export function spreadDistances(engine, st, seed) {
+  const all = engine.schemes().map((x) => x.name);
+  const r = probeEach(engine, { ...probeBase(st), seed, weights: false, settings: settingsFor(st, all) }, all);
+  return distancesOf(r);
+}
+function distancesOf(r) {
+  const out = {};
+  for (const [n, v] of Object.entries(r.schemes)) if (Number.isFinite(v?.sentence_distance)) out[n] = v.sentence_distance;
+  return out;
+}
+
+// The spread from each seed's distances ({seed: {name: number}}, the reader's seed from
+// the ranking): {seeds, schemes: {name: {min, max}}, top: [{seed, scheme}]}.
+export function assembleSpread(bySeed, ranking, seed) {
+  const seeds = spreadSeeds(seed);
   const schemes = {}, top = [];
   for (const s of seeds) {
-    const r = s === seed ? ranking : probeEach(engine, { ...base, seed: s }, names);
+    const dist = s === seed ? distancesOf(ranking) : bySeed[s] || {};
     let best = null;
-    for (const n of names) {
-      const v = r.schemes[n]?.sentence_distance;
-      if (!Number.isFinite(v)) continue;
+    for (const [n, v] of Object.entries(dist)) {
       const e = (schemes[n] ||= { min: Infinity, max: -Infinity });
       e.min = Math.min(e.min, v);
       e.max = Math.max(e.max, v);
-      if (!best || v > r.schemes[best].sentence_distance) best = n;
+      if (!best || v > dist[best]) best = n;
     }
     top.push({ seed: s, scheme: best });
   }
   return { seeds, schemes, top };
+}
+
+// Everything at once, on this thread: {ok, message?, ranking, detail, spread, ms,
+// trained?, trainedMissing?}. The page runs the phases in the compute worker instead
+// (computer.js); this is its fallback and the element's when workers are unavailable.
+export function computeNow(engine, st, shelf = null) {
+  const early = precheck(engine, st);
+  if (early) return early;
+  if (st.trained && shelf?.schemes().length) return computeTrained(shelf, st);
+  const main = computeMain(engine, st);
+  if (!main.ok) return main;
+  const t0 = performance.now();
+  const bySeed = {};
+  for (const s of spreadSeeds(st.seed)) if (s !== st.seed) bySeed[s] = spreadDistances(engine, st, s);
+  main.spread = assembleSpread(bySeed, main.ranking, st.seed);
+  main.ms.spread = performance.now() - t0;
+  return main;
+}
+
+// The phases as worker operations (lab/host.js requests): the state crosses as a plain
+// object, the results come back by structured clone.
+export function computeOps(engine) {
+  return {
+    computeMain: ({ state }) => computeMain(engine, state),
+    computeSpread: ({ state, seed }) => spreadDistances(engine, state, seed),
+  };
 }
 
 // A seeded shuffle (mulberry32) so "shuffle" is reproducible from the seed.

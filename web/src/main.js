@@ -7,7 +7,8 @@ import './styles.css';
 import { loadEngine } from './engine.js';
 import { createStore } from './state.js';
 import { h, clear } from './dom.js';
-import { compute, computeTrained } from './compute.js';
+import { computeTrained } from './compute.js';
+import { createComputer, drawnState, statusText, PROBE_KEYS } from './computer.js';
 import { createShelf } from './lab/models.js';
 import { exportBar } from './exports.js';
 import { mountSentences } from './views/sentences.js';
@@ -82,22 +83,37 @@ async function start() {
   }, TAB_LABELS[k]));
   tabs.append(...tabButtons);
 
-  let lastKey = '', result = null, frame = 0, labKey = '', labProbe = null;
-  const computeKey = (st) => JSON.stringify([st.a, st.b, st.scheme, st.vs, st.dim, st.heads, st.seed, st.causal, st.shift, st.settings, st.trained, st.layer, shelf.version]);
+  let frame = 0, labKey = '', labProbe = null, shownKey = null;
+  const computeKey = (st) => JSON.stringify([...PROBE_KEYS.map((k) => st[k]), shelf.version]);
+  const busy = $('busy');
+  const computer = createComputer(engine, shelf, {
+    onResult: () => schedule(),
+    onStatus: (s) => {
+      busy.textContent = statusText(s);
+      busy.hidden = !s;
+      document.body.toggleAttribute('data-busy', Boolean(s));
+    },
+  });
 
   function render() {
     frame = 0;
-    const st = store.get();
-    applyEmbed(st);
+    const current = store.get();
+    applyEmbed(current);
     showNotices(store);
-    const key = computeKey(st);
-    if (key !== lastKey) {
-      lastKey = key;
-      result = compute(engine, store, shelf);
-      sentences.message(result.which, result.ok ? '' : result.message);
+    computer.request(current, computeKey(current));
+    const shown = computer.shown();
+    const result = shown.result;
+    // Until the newest result arrives, the views draw the state of the one they have.
+    const st = drawnState(current, shown.st);
+    const stale = shown.key !== computeKey(current);
+    for (const v of document.querySelectorAll('.view')) v.setAttribute('aria-busy', String(stale));
+    document.body.classList.toggle('stale', stale);
+    if (shown.key !== shownKey) {
+      shownKey = shown.key;
+      if (result) sentences.message(result.which, result.ok ? '' : result.message);
     }
-    sentences.render(st);
-    controls.render(st);
+    sentences.render(current);
+    controls.render(current);
     const active = st.view === 'order' && !st.embed ? 'heatmaps' : st.view;
     document.body.dataset.view = st.view;
     const orderShown = !st.embed || st.view === 'order';
@@ -138,7 +154,7 @@ async function start() {
   addEventListener('hashchange', () => store.reload());
   render();
   postHeight();
-  return { engine, store, shelf, lab: detail.lab };
+  return { engine, store, shelf, lab: detail.lab, computer };
 }
 
 window.addEventListener('error', (e) => fatal(`Unexpected error: ${e.message}`));

@@ -13,7 +13,8 @@
 import { loadEngine } from '../engine.js';
 import { createStore } from '../state.js';
 import { h, clear } from '../dom.js';
-import { compute, computeTrained } from '../compute.js';
+import { computeTrained } from '../compute.js';
+import { createComputer, drawnState, statusText, PROBE_KEYS } from '../computer.js';
 import { createShelf } from '../lab/models.js';
 import { exportBar } from '../exports.js';
 import { mountSentences } from '../views/sentences.js';
@@ -119,10 +120,11 @@ export class PePlayground extends HTMLElement {
     }).observe(this, { attributes: true });
 
     const notices = h('div', { class: 'notices', part: 'notices', role: 'alert', hidden: true });
+    const busy = h('p', { class: 'busy small', part: 'busy', role: 'status', 'aria-live': 'polite', hidden: true });
     const sentencesBox = h('section', { class: 'panel chrome-sentences', part: 'sentences', 'aria-label': 'Sentences' });
     const viewsBox = h('div');
     const controlsBox = h('section', { class: 'panel chrome-controls', part: 'controls', 'aria-label': 'Controls' });
-    clear(this._root).append(notices, sentencesBox, viewsBox, controlsBox);
+    clear(this._root).append(notices, sentencesBox, busy, viewsBox, controlsBox);
     const sentences = mountSentences(sentencesBox, store);
     const controls = mountControls(controlsBox, store, engine, shelf);
     const exportMsg = (m) => sentences.message('a', `Export failed: ${m}`);
@@ -140,27 +142,40 @@ export class PePlayground extends HTMLElement {
       return views[k];
     };
 
-    let lastKey = '', result = null, frame = 0, labKey = '', labProbe = null;
-    const computeKey = (st) => JSON.stringify([st.a, st.b, st.scheme, st.vs, st.dim, st.heads, st.seed, st.causal, st.shift, st.settings, st.trained, st.layer, shelf.version]);
+    let frame = 0, labKey = '', labProbe = null, shownKey = null;
+    const computeKey = (st) => JSON.stringify([...PROBE_KEYS.map((k) => st[k]), shelf.version]);
+    const computer = (this._computer = createComputer(engine, shelf, {
+      onResult: () => schedule(),
+      onStatus: (s) => {
+        busy.textContent = statusText(s);
+        busy.hidden = !s;
+      },
+    }));
     const render = () => {
       frame = 0;
-      const st = store.get();
+      const current = store.get();
       clear(notices);
       notices.hidden = !store.notices.length;
       if (store.notices.length)
         notices.append(h('p', null, h('strong', null, 'Some attribute values were not valid and were replaced by defaults:')),
           h('ul', null, store.notices.map((n) => h('li', null, n))));
-      const key = computeKey(st);
-      if (key !== lastKey) {
-        lastKey = key;
-        result = compute(engine, store, shelf);
-        sentences.message(result.which, result.ok ? '' : result.message);
+      computer.request(current, computeKey(current));
+      const shown = computer.shown();
+      const result = shown.result;
+      // Until the newest result arrives, the views draw the state of the one they have.
+      const st = drawnState(current, shown.st);
+      const stale = shown.key !== computeKey(current);
+      viewsBox.classList.toggle('stale', stale);
+      viewsBox.setAttribute('aria-busy', String(stale));
+      if (shown.key !== shownKey) {
+        shownKey = shown.key;
+        if (result) sentences.message(result.which, result.ok ? '' : result.message);
       }
       const hide = (f) => st.hide.includes(f);
       sentencesBox.hidden = hide('sentences');
       controlsBox.hidden = hide('controls');
-      if (!hide('sentences')) sentences.render(st);
-      if (!hide('controls')) controls.render(st);
+      if (!hide('sentences')) sentences.render(current);
+      if (!hide('controls')) controls.render(current);
       const view = viewOf(st.view);
       for (const [k, section] of Object.entries(sections)) {
         section.hidden = k !== st.view;

@@ -14,12 +14,12 @@ import { createHost } from './host.js';
 
 const START_TIMEOUT_MS = 20000;
 
-function startWorker() {
+export function startWorker(name = 'pe-lab') {
   return new Promise((resolve, reject) => {
     let worker;
     try {
       if (typeof Worker !== 'function') throw new Error('this browser has no Web Workers');
-      worker = new LabWorker({ name: 'pe-lab' });
+      worker = new LabWorker({ name });
     } catch (e) {
       reject(e);
       return;
@@ -59,7 +59,7 @@ class Client {
   }
 }
 
-function workerClient(worker) {
+export function workerClient(worker, what = 'training') {
   const waiting = new Map();
   worker.onmessage = (e) => {
     const w = waiting.get(e.data?.id);
@@ -69,7 +69,7 @@ function workerClient(worker) {
   };
   worker.onerror = (e) => {
     // A crash inside the worker: every pending request fails with the message.
-    for (const [id, w] of waiting) w({ id, ok: false, error: `the training worker failed: ${e.message || 'unknown error'}` });
+    for (const [id, w] of waiting) w({ id, ok: false, error: `the ${what} worker failed: ${e.message || 'unknown error'}` });
     waiting.clear();
   };
   const send = (msg) => new Promise((resolve) => {

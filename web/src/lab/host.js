@@ -9,8 +9,9 @@
 //   evaluate {key, len}      -> {len, loss, accuracy, applicable, reason, ms}
 //   save     {key}           -> {bytes: Uint8Array}   (safetensors; its buffer is transferable)
 //   free     {key}, freeAll  -> {}
-// Errors are the core's messages (a bad option names the key).
-export function createHost(engine) {
+// Errors are the core's messages (a bad option names the key). `extra` adds operations
+// (the compute worker's probe phases: computer.js).
+export function createHost(engine, extra = {}) {
   const trainers = new Map();
   const get = (key) => {
     const t = trainers.get(key);
@@ -50,6 +51,7 @@ export function createHost(engine) {
       return {};
     },
   };
+  Object.assign(ops, extra);
   return function handle(msg) {
     try {
       const op = Object.prototype.hasOwnProperty.call(ops, msg?.op) ? ops[msg.op] : null;

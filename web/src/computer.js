@@ -1,0 +1,157 @@
+// Keeps the probe off the main thread, so no input can freeze the page. The page and
+// every <pe-playground> element ask for the state they show; the computer answers from
+// the compute worker (the page's Web Worker, lab/worker.js, a second instance beside the
+// lab's) in phases, newest request first:
+//   1. computeMain: every scheme's scores and the picked schemes' weights (drawn at once)
+//   2. computeSpread, one seed at a time: the seed spread (the ranking's whiskers)
+// A request made while another runs replaces it: the running phase finishes (a WASM call
+// cannot be interrupted, and the core's work caps keep each short), the rest is dropped.
+// What stays on this thread: the instant refusals (empty, too long), the trained models
+// (they live in this thread's engine, lab/models.js), small inputs before the worker
+// is up (so the first numbers do not wait for a second module to start), and everything
+// when workers are unavailable (computeNow, as before, under the same caps).
+//
+//   const computer = createComputer(engine, shelf, {onResult, onStatus})
+//   computer.request(st, key)   the state to show (key: what the probe reads of it)
+//   computer.shown()  -> {key, st, result}: the newest result and the state it is for
+//   computer.status() -> null, or {phase, done, total, seconds, mode} while working
+//   computer.idle()   -> a promise resolved when no request is pending
+import { precheck, computeTrained, computeNow, assembleSpread, spreadSeeds } from './compute.js';
+
+// Small enough to compute on this thread while the worker starts: both sentences under
+// SMALL_CHARS characters (tokens <= characters) at width <= SMALL_DIM (a few ms).
+const SMALL_CHARS = 240;
+const SMALL_DIM = 128;
+const STATUS_EVERY_MS = 250;
+
+let shared = null;
+// One compute worker per page, shared by the page and all its elements; null when workers
+// are unavailable (then everything runs here).
+function computeClient() {
+  // Imported when first needed: the worker carries its own copy of the module.
+  shared ||= import('./lab/client.js')
+    .then(({ startWorker, workerClient }) => startWorker('pe-compute').then((w) => workerClient(w, 'compute')))
+    .catch(() => null);
+  return shared;
+}
+
+export function createComputer(engine, shelf, { onResult = () => {}, onStatus = () => {} } = {}) {
+  let shown = { key: null, st: null, result: null };
+  let want = null;          // {key, st, t0, phase, done, total}: the newest request not yet answered in full
+  let running = false;
+  let client = null, mode = 'starting';   // 'starting' | 'worker' | 'main thread'
+  let ticker = 0;
+  const waiters = [];
+
+  computeClient().then((c) => {
+    client = c;
+    mode = c ? 'worker' : 'main thread';
+    if (!c && want) {
+      const job = want;
+      want = null;
+      settle(job, computeNow(engine, job.st, shelf));
+    }
+    pump();
+  });
+
+  const small = (st) => st.a.length + st.b.length <= SMALL_CHARS && st.dim <= SMALL_DIM;
+
+  function status() {
+    if (!want) return null;
+    return { phase: want.phase, done: want.done, total: want.total, seconds: (performance.now() - want.t0) / 1000, mode };
+  }
+  function tick() {
+    onStatus(status());
+    if (!want) {
+      clearInterval(ticker);
+      ticker = 0;
+      while (waiters.length) waiters.shift()();
+    }
+  }
+  function settle(job, result, final = true) {
+    shown = { key: job.key, st: job.st, result };
+    if (final && want === job) want = null;
+    onResult();
+    tick();
+  }
+
+  async function pump() {
+    if (running || !want || !client) return;
+    running = true;
+    const job = want;
+    try {
+      job.phase = 'scores';
+      tick();
+      const main = await client.call('computeMain', { state: job.st });
+      if (want !== job) return;
+      if (!main.ok) return settle(job, main);
+      settle(job, main, false);   // drawn now; the whiskers follow
+      const seeds = spreadSeeds(job.st.seed).filter((s) => s !== job.st.seed);
+      Object.assign(job, { phase: 'seeds', done: 0, total: seeds.length });
+      const t0 = performance.now();
+      const bySeed = {};
+      for (const s of seeds) {
+        tick();
+        bySeed[s] = await client.call('computeSpread', { state: job.st, seed: s });
+        if (want !== job) return;
+        job.done++;
+      }
+      settle(job, { ...main, spread: assembleSpread(bySeed, main.ranking, job.st.seed), ms: { ...main.ms, spread: performance.now() - t0 } });
+    } catch (e) {
+      if (want === job) settle(job, { ok: false, which: 'a', message: e.message });
+    } finally {
+      running = false;
+      if (want) pump();
+      else tick();
+    }
+  }
+
+  return {
+    request(st, key) {
+      if (want ? want.key === key : shown.key === key) return;
+      const job = { key, st, t0: performance.now(), phase: 'waiting', done: 0, total: 0 };
+      // Answers that need no worker: given at once, without a redraw request (the
+      // caller is drawing now and reads shown()).
+      const now = precheck(engine, st)
+        ?? (st.trained && shelf?.schemes().length ? computeTrained(shelf, st) : null)
+        ?? (mode === 'main thread' || (mode === 'starting' && small(st)) ? computeNow(engine, st, shelf) : null);
+      if (now) {
+        want = null;
+        shown = { key, st, result: now };
+        tick();
+        return;
+      }
+      want = job;
+      if (!ticker) ticker = setInterval(tick, STATUS_EVERY_MS);
+      tick();
+      pump();
+    },
+    shown: () => shown,
+    status,
+    get mode() {
+      return mode;
+    },
+    idle: () => (want ? new Promise((r) => waiters.push(r)) : Promise.resolve()),
+  };
+}
+
+// The state a view draws while a newer result is on its way: the keys the probe reads
+// come from the state of the result shown (so pictures and numbers agree), the rest
+// (head, tab, hidden parts) from the reader's current state.
+export const PROBE_KEYS = ['a', 'b', 'scheme', 'vs', 'dim', 'heads', 'seed', 'causal', 'shift', 'settings', 'trained', 'layer'];
+export function drawnState(st, shownSt) {
+  if (!shownSt) return st;
+  const out = { ...st };
+  for (const k of PROBE_KEYS) out[k] = shownSt[k];
+  return out;
+}
+
+// Plain words for the status line.
+export function statusText(s) {
+  if (!s) return '';
+  const t = `${s.seconds.toFixed(1)} s`;
+  const where = s.mode === 'worker' ? 'in the background' : 'starting the background engine';
+  if (s.phase === 'seeds') return `Computing the seed spread ${where}: seed ${s.done + 1} of ${s.total}… (${t}; the page stays usable)`;
+  if (s.phase === 'scores') return `Computing every scheme's scores ${where}… (${t}; the page stays usable)`;
+  return `Starting the background engine for this input… (${t})`;
+}
