@@ -67,3 +67,45 @@ test('heatmap view: CSV of attention and difference, JSON matching the engine', 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// An exported figure stands alone: it says what it shows (title, sentences, schemes,
+// settings, random or trained), keeps the on-screen layout (A | B | A − B side by side),
+// carries its colour bars and line keys, and is drawn on white at 2x for the PNG.
+test('exported figures are self-contained: caption, names, layout, colour bars and keys', async () => {
+  const { page, context, errors } = await open(browser, server.url + '/#scheme=rope&vs=alibi&heads=1&causal=1&seed=3&p.rope.theta=500000');
+  const svg = (await grab(page, '#view-heatmaps [data-export="svg"]')).body.toString('utf8');
+  const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].replace(/&quot;/g, '"'));
+  const all = texts.join(' ');  // caption lines wrap at word boundaries
+  assert.match(all, /A: "the dog chased the cat" · B: "the cat chased the dog"/);
+  assert.match(all, /Schemes: rope \(Rotary position embedding \(RoPE\)\) vs alibi/);
+  assert.match(all, /random, untrained weights: width 64, 1 head, seed 3, causal mask on, shift 16; rope\.theta=500000/);
+  assert.match(all, /attention weight \(A, B\)/, 'the weight colour bar');
+  assert.match(all, /A − B \(same scale/, 'the difference colour bar');
+  assert.match(all, /masked: the causal mask/, 'the masked-cell key');
+  for (const n of ['rope', 'alibi']) assert.ok(texts.some((t) => t.startsWith(`${n} · A, head 0`)), `${n}'s maps are named`);
+  // On-screen layout: A, B and A − B of one scheme share a row, left to right.
+  const pos = (title) => {
+    const i = svg.indexOf(`>${title}<`);
+    assert.ok(i > 0, `${title} in the figure`);
+    const open = svg.lastIndexOf('<svg', i);
+    const tag = svg.slice(open, svg.indexOf('>', open));
+    return [Number(tag.match(/ x="([\d.]+)"/)[1]), Number(tag.match(/ y="([\d.]+)"/)[1])];
+  };
+  const [ax, ay] = pos('rope · A, head 0'), [bx, by] = pos('rope · B, head 0');
+  assert.equal(ay, by, 'A and B on one row');
+  assert.ok(bx > ax, 'B right of A');
+  const png = (await grab(page, '#view-heatmaps [data-export="png"]')).body;
+  const svgW = Number(svg.match(/<svg[^>]* width="([\d.]+)"/)[1]);
+  assert.equal(png.readUInt32BE(16), Math.ceil(svgW * 2), 'the PNG is the figure at 2x');
+
+  // A line chart's key travels with it: every series name is in the exported figure.
+  await page.evaluate(() => window.peApp.store.set({ view: 'distance' }));
+  await page.waitForSelector('#view-distance svg.lines');
+  const names = await page.$$eval('#view-distance .legend-list li', (lis) => lis.map((li) => li.textContent));
+  assert.ok(names.length >= 1, 'the distance view has a keyed line chart');
+  const dsvg = (await grab(page, '#view-distance [data-export="svg"]')).body.toString('utf8');
+  const keyTexts = [...dsvg.matchAll(/<g class="figure-legend"[^]*?<\/g>/g)].map((m) => m[0]).join('');
+  for (const n of names) assert.ok(keyTexts.includes(`>${n}<`), `key "${n}" in the exported figure`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

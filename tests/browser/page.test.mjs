@@ -68,7 +68,7 @@ test('heatmaps: A, B and A - B per head with token labels, hover readout and a d
   await openTables(page, '#view-heatmaps');
   const diff = await page.evaluate(() => {
     const tables = [...document.querySelectorAll('#view-heatmaps details table')];
-    return tables.filter((t) => t.caption.textContent.startsWith('A − B')).flatMap((t) => [...t.querySelectorAll('td')].map((td) => td.textContent));
+    return tables.filter((t) => t.caption.textContent.replace(/^[^·]*· /, '').startsWith('A − B')).flatMap((t) => [...t.querySelectorAll('td')].map((td) => td.textContent));
   });
   assert.ok(diff.length === 2 * 25, `25 cells per head, got ${diff.length}`);
   // Same weights up to float rounding (the softmax sums keys in a different order).

@@ -17,7 +17,7 @@ const MASKED = '#9e9e9e';                      // colors.js MASKED_FILL
 // Per map title: the drawn cells {i, j, fill, masked} and the values of its data table.
 async function drawn(page, titleStart) {
   return page.$$eval('#view-heatmaps svg.heatmap', (svgs, start) => svgs
-    .filter((svg) => svg.querySelector('.chart-title').textContent.startsWith(start))
+    .filter((svg) => svg.querySelector('.chart-title').textContent.replace(/^[^·]*· /, '').startsWith(start))
     .map((svg) => [...svg.querySelectorAll('rect.cell, rect.masked')].map((r) => ({
       i: Number(r.dataset.i), j: Number(r.dataset.j), fill: r.getAttribute('fill').toLowerCase(), masked: r.classList.contains('masked'),
     }))), titleStart);

@@ -1,6 +1,7 @@
 // SVG charts shared by the views: heatmap (with token labels, a hover readout and a
 // data-table alternative), ranked bars and line charts. Pure builders: they return
 // elements and never read the state. Every label goes in as text.
+import { scaleLinear, scaleLog } from 'd3-scale';
 import { h, s, fmt, uid } from './dom.js';
 import { MASKED_FILL } from './colors.js';
 
@@ -147,6 +148,14 @@ export function legendBar(scale, lo, hi, label, { ticks = [lo, hi], clipped = fa
 }
 
 // The legend entry for masked cells (see heatmap's masked option).
+// The same key as one SVG (for exported figures).
+export function maskedKey(text) {
+  return s('svg', { width: 24 + text.length * 6.2, height: 18 },
+    s('rect', { x: 1, y: 3, width: 14, height: 12, fill: MASKED_FILL, class: 'masked' }),
+    s('line', { x1: 1, y1: 15, x2: 15, y2: 3, stroke: '#777' }),
+    s('text', { x: 20, y: 13 }, text));
+}
+
 export function maskedLegend(text = 'masked by the causal mask (not a zero weight)') {
   const svg = s('svg', { width: 18, height: 14, 'aria-hidden': 'true' },
     s('rect', { x: 1, y: 1, width: 14, height: 12, fill: MASKED_FILL, class: 'masked' }),
@@ -208,7 +217,7 @@ export function bars({ items, title, onPick, selected, max, log = null, marks = 
 // lengths on a log axis); dots marks every point; yRange [lo, hi] fixes the y axis and
 // clips what lies outside (the readout still gives every value); xRange [lo, hi] fixes
 // the x axis (e.g. all the steps of a run still growing). Returns {figure, svg}.
-export function lines({ series, title, xLabel, yLabel, width = 520, height = 240, markers = [], readoutDigits = 5, xTicks = null, dots = false, xFormat = null, yRange = null, xRange = null }) {
+export function lines({ series, title, xLabel, yLabel, width = 520, height = 240, markers = [], readoutDigits = 5, xTicks = null, dots = false, xFormat = null, yRange = null, xRange = null, yLog = false }) {
   const left = 56, right = 12, top = 26, bottom = 38;
   const pw = width - left - right, ph = height - top - bottom;
   let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
@@ -223,25 +232,36 @@ export function lines({ series, title, xLabel, yLabel, width = 520, height = 240
   if (yRange) [ymin, ymax] = yRange;
   if (xRange) [xmin, xmax] = xRange;
   if (!Number.isFinite(xmin)) { xmin = 0; xmax = 1; ymin = 0; ymax = 1; }
-  if (ymin === ymax) { ymin -= 1; ymax += 1; }
+  // Axes from d3-scale: round ("nice") ends and ticks, integer ticks on integer axes, a
+  // log axis where values span decades (yLog), never a negative end on a positive quantity.
+  const logY = yLog && ymin > 0;
+  if (ymin === ymax) { ymin = logY ? ymin / 2 : ymin - 1; ymax = logY ? ymax * 2 : ymax + 1; }
   if (xmin === xmax) xmax = xmin + 1;
-  const pad = (ymax - ymin) * 0.05;
-  ymin -= pad; ymax += pad;
-  const X = (x) => left + ((x - xmin) / (xmax - xmin)) * pw;
-  const Y = (y) => top + (1 - (y - ymin) / (ymax - ymin)) * ph;
+  const ys = (logY ? scaleLog() : scaleLinear()).domain([ymin, ymax]).range([top + ph, top]);
+  if (!yRange) ys.nice();
+  [ymin, ymax] = ys.domain();
+  const xs = scaleLinear().domain([xmin, xmax]).range([left, left + pw]);
+  const integerX = series.every((se) => Array.prototype.every.call(se.xs, Number.isInteger));
+  const X = (x) => xs(x);
+  const Y = (y) => ys(y);
   const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${title}: ${series.map((x) => x.name).join(', ')}`, class: 'lines', tabindex: 0 });
+  // The series key travels with the SVG, so an exported figure draws its own legend.
+  svg.setAttribute('data-legend', JSON.stringify(series.map((se) => [se.name, se.color, se.dash || ''])));
   svg.append(s('text', { x: 0, y: 14, class: 'chart-title' }, title));
   svg.append(s('rect', { x: left, y: top, width: pw, height: ph, class: 'plot-bg' }));
   const clipId = yRange ? uid('clip') : null;
   if (clipId) svg.append(s('clipPath', { id: clipId }, s('rect', { x: left, y: top, width: pw, height: ph })));
   const clip = clipId ? `url(#${clipId})` : null;
-  for (let k = 0; k <= 4; k++) {
-    const yv = ymin + ((ymax - ymin) * k) / 4;
+  const yTicks = logY ? ys.ticks(5).filter((v, k, all) => all.length <= 8 || Math.abs(Math.log10(v) % 1) < 1e-9) : ys.ticks(5);
+  const yFmt = logY ? (v) => fmt(v, 2) : ys.tickFormat(5);
+  for (const yv of yTicks) {
     svg.append(s('line', { x1: left, x2: left + pw, y1: Y(yv), y2: Y(yv), class: 'grid' }));
-    svg.append(s('text', { x: left - 4, y: Y(yv) + 4, 'text-anchor': 'end', class: 'tick' }, fmt(yv, 3)));
-    if (xTicks) continue;
-    const xv = xmin + ((xmax - xmin) * k) / 4;
-    svg.append(s('text', { x: X(xv), y: top + ph + 14, 'text-anchor': 'middle', class: 'tick' }, fmt(xv, 3)));
+    svg.append(s('text', { x: left - 4, y: Y(yv) + 4, 'text-anchor': 'end', class: 'tick' }, yFmt(yv)));
+  }
+  if (!xTicks) {
+    const ticks = xs.ticks(6).filter((v) => !integerX || Number.isInteger(v));
+    const xFmt = integerX ? (v) => String(v) : xs.tickFormat(6);
+    for (const xv of ticks) svg.append(s('text', { x: X(xv), y: top + ph + 14, 'text-anchor': 'middle', class: 'tick' }, xFmt(xv)));
   }
   for (const t of xTicks || []) svg.append(s('text', { x: X(t.x), y: top + ph + 14, 'text-anchor': 'middle', class: 'tick' }, t.label));
   if (ymin < 0 && ymax > 0) svg.append(s('line', { x1: left, x2: left + pw, y1: Y(0), y2: Y(0), class: 'axis-zero' }));
@@ -252,7 +272,7 @@ export function lines({ series, title, xLabel, yLabel, width = 520, height = 240
   }
   for (const se of series) {
     if (!se.lo || !se.hi) continue;
-    const ks = se.xs.map((_, k) => k).filter((k) => Number.isFinite(se.lo[k]) && Number.isFinite(se.hi[k]));
+    const ks = Array.from(se.xs, (_, k) => k).filter((k) => Number.isFinite(se.lo[k]) && Number.isFinite(se.hi[k]) && (!logY || se.lo[k] > 0));
     if (ks.length < 2) continue;
     const d = ks.map((k, n) => `${n ? 'L' : 'M'}${X(se.xs[k]).toFixed(1)},${Y(se.hi[k]).toFixed(1)}`).join('')
       + [...ks].reverse().map((k) => `L${X(se.xs[k]).toFixed(1)},${Y(se.lo[k]).toFixed(1)}`).join('') + 'Z';
@@ -262,12 +282,12 @@ export function lines({ series, title, xLabel, yLabel, width = 520, height = 240
     let d = '', pen = false;
     se.xs.forEach((x, k) => {
       const y = se.ys[k];
-      if (!Number.isFinite(y)) { pen = false; return; }
+      if (!Number.isFinite(y) || (logY && y <= 0)) { pen = false; return; }
       d += `${pen ? 'L' : 'M'}${X(x).toFixed(1)},${Y(y).toFixed(1)}`;
       pen = true;
     });
     svg.append(s('path', { d, fill: 'none', stroke: se.color, 'stroke-width': 1.8, 'stroke-dasharray': se.dash || null, 'clip-path': clip }));
-    if (dots) se.xs.forEach((x, k) => Number.isFinite(se.ys[k]) && svg.append(s('circle', { cx: X(x).toFixed(1), cy: Y(se.ys[k]).toFixed(1), r: 3, fill: se.color, 'clip-path': clip })));
+    if (dots) se.xs.forEach((x, k) => Number.isFinite(se.ys[k]) && (!logY || se.ys[k] > 0) && svg.append(s('circle', { cx: X(x).toFixed(1), cy: Y(se.ys[k]).toFixed(1), r: 3, fill: se.color, 'clip-path': clip })));
   }
   svg.append(s('text', { x: left + pw / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis' }, xLabel));
   svg.append(s('text', { x: 12, y: top + ph / 2, transform: `rotate(-90 12 ${top + ph / 2})`, 'text-anchor': 'middle', class: 'axis' }, yLabel));

@@ -5,6 +5,9 @@ import { h, SVG_NS } from './dom.js';
 
 const SVG_STYLE = `
 text { font: 11px system-ui, sans-serif; fill: #1a1a1a; }
+.figure-title { font-size: 14px; }
+.figure-caption { fill: #333; }
+.figure-credit { font-size: 10px; fill: #777; }
 .chart-title { font-weight: 600; font-size: 12px; }
 .axis { font-size: 11px; fill: #444; }
 .tick { font-size: 10px; fill: #444; }
@@ -18,47 +21,105 @@ text { font: 11px system-ui, sans-serif; fill: #1a1a1a; }
 .zero { stroke: #1a1a1a; stroke-width: 2; }
 `;
 
-export function combineSvgs(svgs, title) {
-  const gap = 16;
-  let y = title ? 24 : 0, width = 0;
-  const parts = [];
-  for (const svg of svgs) {
-    const w = Number(svg.getAttribute('width')) || svg.getBoundingClientRect().width;
-    const hgt = Number(svg.getAttribute('height')) || svg.getBoundingClientRect().height;
-    const c = svg.cloneNode(true);
-    c.setAttribute('x', 0);
-    c.setAttribute('y', y);
-    c.removeAttribute('tabindex');
-    parts.push(c);
-    y += hgt + gap;
-    width = Math.max(width, w);
+// One self-contained figure: the title, a caption that says what is shown (sentences,
+// schemes, settings, weights: figureCaption), the view's charts in their on-screen
+// layout (parts: each entry one row; an array is a row of charts side by side), each
+// line chart's key under it (its data-legend), and the page's name, on white.
+const FIG = { gap: 16, pad: 12, line: 15, minWidth: 480, charW: 6.2 };
+function svgSize(svg) {
+  return [Number(svg.getAttribute('width')) || svg.getBoundingClientRect().width, Number(svg.getAttribute('height')) || svg.getBoundingClientRect().height];
+}
+function svgEl(name, attrs = {}, text) {
+  const e = document.createElementNS(SVG_NS, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+// Words wrapped to lines of at most `chars` characters.
+function wrap(text, chars) {
+  const out = [];
+  let line = '';
+  for (const w of String(text).split(/\s+/)) {
+    if (line && (line + ' ' + w).length > chars) { out.push(line); line = w; } else line = line ? line + ' ' + w : w;
   }
-  const out = document.createElementNS(SVG_NS, 'svg');
-  out.setAttribute('xmlns', SVG_NS);
-  out.setAttribute('width', width);
-  out.setAttribute('height', y);
-  out.setAttribute('viewBox', `0 0 ${width} ${y}`);
-  const style = document.createElementNS(SVG_NS, 'style');
-  style.textContent = SVG_STYLE;
-  const bg = document.createElementNS(SVG_NS, 'rect');
-  bg.setAttribute('width', '100%');
-  bg.setAttribute('height', '100%');
-  bg.setAttribute('fill', '#ffffff');
-  out.append(style, bg);
-  if (title) {
-    const t = document.createElementNS(SVG_NS, 'text');
-    t.setAttribute('x', 0);
-    t.setAttribute('y', 14);
-    t.setAttribute('class', 'chart-title');
-    t.textContent = title;
-    out.append(t);
+  if (line) out.push(line);
+  return out;
+}
+// A line chart's key (data-legend: [[name, colour, dash]]) as rows of swatches: {g, height}.
+function legendOf(svg, width) {
+  let items = [];
+  try { items = JSON.parse(svg.getAttribute('data-legend') || '[]'); } catch { items = []; }
+  const g = svgEl('g', { class: 'figure-legend' });
+  let x = 0, y = 12;
+  for (const [name, color, dash] of items) {
+    const w = 26 + String(name).length * FIG.charW;
+    if (x && x + w > width) { x = 0; y += FIG.line; }
+    g.append(svgEl('line', { x1: x, x2: x + 18, y1: y - 4, y2: y - 4, stroke: color, 'stroke-width': 2.5, ...(dash ? { 'stroke-dasharray': dash } : {}) }),
+      svgEl('text', { x: x + 22, y }, name));
+    x += w + 8;
   }
-  out.append(...parts);
+  return { g, height: items.length ? y + 6 : 0 };
+}
+
+export function combineSvgs(parts, { title = '', caption = [] } = {}) {
+  const rows = parts.map((p) => (Array.isArray(p) ? p : [p])).filter((r) => r.length);
+  const placed = [];
+  let y = 0, width = FIG.minWidth;
+  for (const row of rows) {
+    let x = 0, rowH = 0;
+    for (const svg of row) {
+      const [w, hgt] = svgSize(svg);
+      const c = svg.cloneNode(true);
+      c.removeAttribute('tabindex');
+      const key = legendOf(svg, w);
+      placed.push({ c, x, y, w, hgt, key });
+      rowH = Math.max(rowH, hgt + (key.height ? key.height + 4 : 0));
+      x += w + FIG.gap;
+    }
+    width = Math.max(width, x - FIG.gap);
+    y += rowH + FIG.gap;
+  }
+  const chars = Math.floor((width - 2 * FIG.pad) / FIG.charW);
+  const head = [];
+  if (title) head.push(...wrap(title, Math.floor(chars * 0.85)).map((t) => ['chart-title figure-title', t]));
+  for (const c of caption) head.push(...wrap(c, chars).map((t) => ['figure-caption', t]));
+  const top = FIG.pad + head.length * FIG.line + (head.length ? 8 : 0);
+  const footer = FIG.line + FIG.pad;
+  const W = width + 2 * FIG.pad, H = top + y + footer;
+  const out = svgEl('svg', { xmlns: SVG_NS, width: W, height: H, viewBox: `0 0 ${W} ${H}` });
+  out.append(svgEl('style', {}, SVG_STYLE), svgEl('rect', { width: '100%', height: '100%', fill: '#ffffff' }));
+  head.forEach(([cls, t], k) => out.append(svgEl('text', { x: FIG.pad, y: FIG.pad + 11 + k * FIG.line, class: cls }, t)));
+  for (const { c, x, y: py, hgt, key } of placed) {
+    c.setAttribute('x', FIG.pad + x);
+    c.setAttribute('y', top + py);
+    out.append(c);
+    if (key.height) {
+      key.g.setAttribute('transform', `translate(${FIG.pad + x} ${top + py + hgt + 4})`);
+      out.append(key.g);
+    }
+  }
+  out.append(svgEl('text', { x: FIG.pad, y: H - FIG.pad, class: 'figure-credit' }, 'Positional Encoding Playground (pe-playground), computed in WebAssembly'));
   return out;
 }
 
-export function svgText(svgs, title) {
-  return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(combineSvgs(svgs, title));
+// What a figure shows, in words, from the page state: the sentences, the schemes, the
+// settings that change the numbers, and whether the weights are random or trained.
+export function figureCaption(st, engine, result) {
+  const titleOf = (n) => engine.schemes().find((x) => x.name === n)?.title || n;
+  const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
+  const lines = [`A: "${st.a}" · B: "${st.b}"`];
+  if (picked.length) lines.push(`Scheme${picked.length > 1 ? 's' : ''}: ${picked.map((n) => `${n} (${titleOf(n)})`).join(' vs ')}`);
+  const set = [];
+  for (const n of picked) for (const [k, v] of Object.entries(st.settings?.[n] || {})) set.push(`${n}.${k}=${v}`);
+  const trained = result?.ok && result.trained;
+  lines.push(trained
+    ? `Trained models (task ${trained.task}, ${trained.config.layers} layers, width ${trained.config.dim}, ${trained.config.heads} heads); shift ${st.shift}${set.length ? '; ' + set.join(', ') : ''}`
+    : `One attention layer with random, untrained weights: width ${st.dim}, ${st.heads} head${st.heads === 1 ? '' : 's'}, seed ${st.seed}, causal mask ${st.causal ? 'on' : 'off'}, shift ${st.shift}${set.length ? '; ' + set.join(', ') : ''}`);
+  return lines;
+}
+
+export function svgText(parts, opts) {
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(combineSvgs(parts, opts));
 }
 
 export function download(name, blob) {
@@ -70,8 +131,8 @@ export function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-export function toPng(svgs, title, scale = 2) {
-  const svg = combineSvgs(svgs, title);
+export function toPng(parts, opts, scale = 2) {
+  const svg = combineSvgs(parts, opts);
   const w = Number(svg.getAttribute('width')), hgt = Number(svg.getAttribute('height'));
   const text = new XMLSerializer().serializeToString(svg);
   return new Promise((resolve, reject) => {
@@ -98,14 +159,18 @@ const csvCell = (v) => {
 };
 export const toCsv = (rows) => rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 
-// The toolbar; get() returns the view's current exportable.
-export function exportBar(get, onError) {
+// The toolbar; get() returns the view's current exportable ({name, title, svgs, layout?,
+// csv, json}: layout, when given, is svgs in rows as on screen), caption() the figure's
+// caption lines (figureCaption).
+export function exportBar(get, onError, caption = () => []) {
   const run = (kind) => async () => {
     const x = get();
     if (!x) return;
     try {
-      if (kind === 'svg') download(`${x.name}.svg`, new Blob([svgText(x.svgs, x.title)], { type: 'image/svg+xml' }));
-      if (kind === 'png') download(`${x.name}.png`, await toPng(x.svgs, x.title));
+      const fig = { title: x.title, caption: caption() };
+      const parts = x.layout || x.svgs;
+      if (kind === 'svg') download(`${x.name}.svg`, new Blob([svgText(parts, fig)], { type: 'image/svg+xml' }));
+      if (kind === 'png') download(`${x.name}.png`, await toPng(parts, fig));
       if (kind === 'csv') download(`${x.name}.csv`, new Blob([x.csv], { type: 'text/csv' }));
       if (kind === 'json') download(`${x.name}.json`, new Blob([JSON.stringify(x.json, null, 1)], { type: 'application/json' }));
     } catch (e) {

@@ -10,7 +10,7 @@ import { h, clear } from './dom.js';
 import { computeTrained } from './compute.js';
 import { createComputer, drawnState, statusText, PROBE_KEYS } from './computer.js';
 import { createShelf } from './lab/models.js';
-import { exportBar } from './exports.js';
+import { exportBar, figureCaption } from './exports.js';
 import { mountSentences } from './views/sentences.js';
 import { mountControls } from './views/controls.js';
 import { mountOrder } from './views/order.js';
@@ -43,6 +43,7 @@ function fatal(message) {
 
 async function start() {
   const engine = await loadEngine();
+  let peComputer = null;
   const store = createStore(engine.schemes());
   const shelf = createShelf(engine);
   const sentences = mountSentences($('sentences'), store);
@@ -58,10 +59,12 @@ async function start() {
   };
   mountEmbedButton($('embed-tools'), store);
   const exportMsg = (m) => sentences.message('a', `Export failed: ${m}`);
-  $('order-h').after(exportBar(() => order.exportable(), exportMsg));
+  // An exported figure says what it shows: the state of the result drawn.
+  const caption = () => { const sh = peComputer.shown(); return figureCaption(drawnState(store.get(), sh.st), engine, sh.result); };
+  $('order-h').after(exportBar(() => order.exportable(), exportMsg, caption));
   for (const [k, v] of Object.entries(detail)) {
     if (!v.exportable) continue;
-    const bar = exportBar(() => v.exportable(), exportMsg);
+    const bar = exportBar(() => v.exportable(), exportMsg, caption);
     const heading = $(`view-${k}`).querySelector(':scope > h2');
     if (heading) heading.after(bar);
     else $(`view-${k}`).prepend(bar);
@@ -86,14 +89,14 @@ async function start() {
   let frame = 0, labKey = '', labProbe = null, shownKey = null;
   const computeKey = (st) => JSON.stringify([...PROBE_KEYS.map((k) => st[k]), shelf.version]);
   const busy = $('busy');
-  const computer = createComputer(engine, shelf, {
+  const computer = (peComputer = createComputer(engine, shelf, {
     onResult: () => schedule(),
     onStatus: (s) => {
       busy.textContent = statusText(s);
       busy.hidden = !s;
       document.body.toggleAttribute('data-busy', Boolean(s));
     },
-  });
+  }));
 
   function render() {
     frame = 0;

@@ -16,7 +16,7 @@ import { h, clear } from '../dom.js';
 import { computeTrained } from '../compute.js';
 import { createComputer, drawnState, statusText, PROBE_KEYS } from '../computer.js';
 import { createShelf } from '../lab/models.js';
-import { exportBar } from '../exports.js';
+import { exportBar, figureCaption } from '../exports.js';
 import { mountSentences } from '../views/sentences.js';
 import { mountControls } from '../views/controls.js';
 import { mountOrder } from '../views/order.js';
@@ -128,6 +128,8 @@ export class PePlayground extends HTMLElement {
     const sentences = mountSentences(sentencesBox, store);
     const controls = mountControls(controlsBox, store, engine, shelf);
     const exportMsg = (m) => sentences.message('a', `Export failed: ${m}`);
+    // An exported figure says what it shows: the state of the result drawn.
+    const caption = () => { const sh = this._computer.shown(); return figureCaption(drawnState(store.get(), sh.st), engine, sh.result); };
 
     // A view is mounted the first time it is shown.
     const views = (this._views = {});
@@ -138,7 +140,7 @@ export class PePlayground extends HTMLElement {
       const section = (sections[k] = h('section', { class: `view panel view-${k}`, part: 'view', 'aria-labelledby': title.id }, title));
       viewsBox.append(section);
       views[k] = k === 'lab' ? mountLab(section, store, engine, shelf) : MOUNTS[k](section, store, engine);
-      if (views[k].exportable) title.after(exportBar(() => views[k].exportable(), exportMsg));
+      if (views[k].exportable) title.after(exportBar(() => views[k].exportable(), exportMsg, caption));
       return views[k];
     };
 

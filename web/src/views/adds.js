@@ -99,6 +99,13 @@ function rotationWidget(tables, onSvg) {
     h('div', { class: 'inline' }, h('label', { for: 'rotation-pos' }, 'Position '), slider, posOut, play), readout);
 }
 
+// Positive values over three decades or more (RoPE's inv_freq) read on a log axis.
+const spansDecades = (v) => {
+  let lo = Infinity, hi = 0;
+  for (const x of v) { if (!(x > 0)) return false; lo = Math.min(lo, x); hi = Math.max(hi, x); }
+  return hi / lo >= 1000;
+};
+
 export function mountAdds(root, store, engine) {
   const grid = h('div', { class: 'side-by-side' });
   root.append(grid);
@@ -134,7 +141,7 @@ export function mountAdds(root, store, engine) {
             col.append(h('p', null, `${ename} = `, h('strong', null, fmt(e.data[0], 6))));
           } else if (rank === 1) {
             const xs = [...Array(e.data.length).keys()];
-            const f = lines({ series: [{ name: ename, xs, ys: Array.from(e.data), color: SERIES[0] }], title: ename === 'slopes' ? `slopes m_h, one per head: ${Array.from(e.data, (v) => fmt(v, 4)).join(', ')}` : `${ename} (${e.data.length} values)`, xLabel: ename === 'slopes' ? 'head h' : 'index k', yLabel: ename, width: 420, height: 200 });
+            const f = lines({ series: [{ name: ename, xs, ys: Array.from(e.data), color: SERIES[0] }], title: ename === 'slopes' ? `slopes m_h, one per head: ${Array.from(e.data, (v) => fmt(v, 4)).join(', ')}` : `${ename} (${e.data.length} values)`, xLabel: ename === 'slopes' ? 'head h' : 'index k', yLabel: spansDecades(e.data) ? `${ename} (log scale)` : ename, width: 420, height: 200, yLog: spansDecades(e.data) });
             col.append(f.figure);
             svgs.push(f.svg);
           } else if (rank === 2) {

@@ -7,7 +7,7 @@
 // [-DIFF_RANGE, DIFF_RANGE], rounding below FLOAT_ZERO drawn as 0, and keys hidden by the
 // causal mask drawn masked (grey, hatched), not as a zero weight; one legend says so.
 import { h, clear, fmt } from '../dom.js';
-import { heatmap, legendBar, maskedLegend } from '../charts.js';
+import { heatmap, legendBar, maskedLegend, maskedKey } from '../charts.js';
 import { weightScale, differenceScale, DIFF_RANGE, FLOAT_ZERO } from '../colors.js';
 import { toCsv } from '../exports.js';
 
@@ -68,11 +68,14 @@ export function mountHeatmaps(root, store, engine) {
       const causal = Boolean(trained) || st.causal;
       const seq = weightScale();
       const dv = differenceScale();
-      legends.append(
+      const keys = [
         legendBar(seq, 0, 1, 'attention weight (A, B)', { ticks: [0, 0.5, 1] }),
         legendBar(dv, -DIFF_RANGE, DIFF_RANGE, `A − B (same scale for every head and scheme; below ${fmt(FLOAT_ZERO)} is float rounding, drawn as 0)`, { ticks: [-DIFF_RANGE, 0, DIFF_RANGE], clipped: true }),
-      );
-      if (causal) legends.append(maskedLegend('masked: the causal mask hides a key after its query (not a zero weight)'));
+      ];
+      legends.append(...keys);
+      const maskedText = 'masked: the causal mask hides a key after its query (not a zero weight)';
+      if (causal) legends.append(maskedLegend(maskedText));
+      const layout = [];
       const d = result.detail;
       const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
       const ta = d.tokens || [], tb = d.tokens_compare || [];
@@ -113,19 +116,20 @@ export function mountHeatmaps(root, store, engine) {
           const maskA = causal ? (i, j) => j > i : null;
           const maskD = causal ? (i, j) => j > i && match[j] > match[i] : null;
           const q = (toks) => (i, j, v) => `query "${toks[i]}" (#${i}) → key "${toks[j]}" (#${j}): ${fmt(v, 6)}`;
-          const fa = heatmap({ values: A, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: seq, title: `A, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(ta), masked: maskA });
-          const fb = heatmap({ values: B, rows: m, cols: m, rowLabels: tb, colLabels: tb, scale: seq, title: `B, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(tb), masked: maskA });
+          const fa = heatmap({ values: A, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: seq, title: `${name} · A, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(ta), masked: maskA });
+          const fb = heatmap({ values: B, rows: m, cols: m, rowLabels: tb, colLabels: tb, scale: seq, title: `${name} · B, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(tb), masked: maskA });
           const fd = heatmap({
-            values: diff, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: dv, title: `A − B (B in A's order), head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, masked: maskD,
+            values: diff, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: dv, title: `${name} · A − B (B in A's order), head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, masked: maskD,
             readout: (i, j, v) => `"${ta[i]}" → "${ta[j]}": A ${fmt(A[i * n + j], 6)} − B ${match[i] < 0 || match[j] < 0 ? '(no match)' : fmt(B[match[i] * m + match[j]], 6)} = ${fmt(v, 6)}`,
           });
           row.append(h('div', { class: 'maps' }, fa.figure, fb.figure, fd.figure));
           col.append(row);
           svgs.push(fa.svg, fb.svg, fd.svg);
+          layout.push([fa.svg, fb.svg, fd.svg]);
           data[name].heads.push({ head: hd, attention_a: Array.from(A), attention_b: Array.from(B), difference: Array.from(diff, (v) => (Number.isNaN(v) ? null : v)), max_abs_difference: mx });
         }
       }
-      current = { svgs, data, ta, tb };
+      current = { svgs, data, ta, tb, layout: [...layout, ...keys, ...(causal ? [maskedKey(maskedText)] : [])] };
     },
     exportable() {
       if (!current) return null;
@@ -142,6 +146,7 @@ export function mountHeatmaps(root, store, engine) {
         name: `pe-attention-${[st.scheme, st.vs].filter(Boolean).join('-vs-')}`,
         title: `Attention: "${st.a}" vs "${st.b}"`,
         svgs: current.svgs,
+        layout: current.layout,
         csv: toCsv(rows),
         json: { sentence: st.a, compare: st.b, tokens: current.ta, tokens_compare: current.tb, dim: st.dim, heads: st.heads, seed: st.seed, causal: st.causal, schemes: current.data },
       };
