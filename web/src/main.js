@@ -57,7 +57,7 @@ async function start() {
     explain: mountExplain($('view-explain'), store, engine),
     lab: mountLab($('view-lab'), store, engine, shelf),
   };
-  mountEmbedButton($('embed-tools'), store);
+  mountEmbedButton($('embed-tools'), store, { order: 'Order sensitivity', ...TAB_LABELS });
   const exportMsg = (m) => sentences.message('a', `Export failed: ${m}`);
   // An exported figure says what it shows: the state of the result drawn.
   const caption = () => { const sh = peComputer.shown(); return figureCaption(drawnState(store.get(), sh.st), engine, sh.result); };
