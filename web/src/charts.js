@@ -31,7 +31,7 @@ export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title
   const labelled = rowLabels && Math.min(cw, ch) >= 11;
   const left = labelled ? 64 : 34, top = labelled ? 58 : 22;
   const width = Math.max(left + cols * cw + 8, Math.ceil(title.length * 7.2) + 4), height = top + rows * ch + 26;
-  const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title + (describe ? ': ' + describe : ''), class: 'heatmap', tabindex: 0 });
+  const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title + (describe ? ': ' + describe : ''), class: 'heatmap', tabindex: 0, style: `--w:${width}px` });
   svg.append(s('text', { x: 0, y: 12, class: 'chart-title' }, title));
   if (rows * cols <= 6000) {
     const g = s('g', { 'shape-rendering': 'crispEdges' });
@@ -168,12 +168,13 @@ export function maskedLegend(text = 'masked by the causal mask (not a zero weigh
 // the spread over seeds); note is written after the value. log: [lo, hi] puts the values
 // on a log axis (values at or below lo draw no bar, with the zero line), with decade ticks;
 // marks: [{value, label}] draw dashed lines (e.g. thresholds).
-export function bars({ items, title, onPick, selected, max, log = null, marks = [] }) {
-  const rowH = 22, left = 190, w = 300, right = log ? 200 : 120;
+// compact: a narrow layout for phones (names and values keep their size, the bars shrink).
+export function bars({ items, title, onPick, selected, max, log = null, marks = [], compact = false }) {
+  const rowH = 22, left = compact ? 104 : 190, w = compact ? 150 : 300, right = compact ? (log ? 118 : 70) : log ? 200 : 120;
   const top = log ? 40 : 24;
   const height = top + items.length * rowH + 8;
-  const svg = s('svg', { width: left + w + right, height, viewBox: `0 0 ${left + w + right} ${height}`, role: 'img', 'aria-label': title, class: 'bars' });
-  svg.append(s('text', { x: 0, y: 14, class: 'chart-title' }, title));
+  const svg = s('svg', { width: left + w + right, height, viewBox: `0 0 ${left + w + right} ${height}`, role: 'img', 'aria-label': title, class: 'bars', style: `--w:${left + w + right}px` });
+  svg.append(s('text', { x: 0, y: 14, class: 'chart-title' }, compact ? title.replace(/, log scale$/, '') : title));
   const m = max || Math.max(1e-12, ...items.map((d) => (Number.isFinite(d.value) ? d.value : 0)));
   const X = log
     ? (v) => (v <= log[0] ? 0 : (Math.min(1, (Math.log10(v) - Math.log10(log[0])) / (Math.log10(log[1]) - Math.log10(log[0])))) * w)
@@ -244,7 +245,7 @@ export function lines({ series, title, xLabel, yLabel, width = 520, height = 240
   const integerX = series.every((se) => Array.prototype.every.call(se.xs, Number.isInteger));
   const X = (x) => xs(x);
   const Y = (y) => ys(y);
-  const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${title}: ${series.map((x) => x.name).join(', ')}`, class: 'lines', tabindex: 0 });
+  const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${title}: ${series.map((x) => x.name).join(', ')}`, class: 'lines', tabindex: 0, style: `--w:${width}px` });
   // The series key travels with the SVG, so an exported figure draws its own legend.
   svg.setAttribute('data-legend', JSON.stringify(series.map((se) => [se.name, se.color, se.dash || ''])));
   svg.append(s('text', { x: 0, y: 14, class: 'chart-title' }, title));

@@ -20,6 +20,7 @@ export function orderVerdict(d) {
   return d < ORDER_THRESHOLDS.barely ? VERDICTS[0] : d < ORDER_THRESHOLDS.sees ? VERDICTS[1] : VERDICTS[2];
 }
 const LOG_RANGE = [1e-8, 1];
+const narrow = () => typeof matchMedia === 'function' && matchMedia('(max-width: 600px)').matches;
 const ex = (x) => x.toExponential();   // 1e-6, 1e-3
 
 // Which schemes notice a shift of every position by K: the probe's shift_logit_change is
@@ -49,7 +50,7 @@ export function mountOrder(root, store, engine) {
   const breakdown = h('div', { id: 'breakdown', class: 'chart-wrap' });
   const timing = h('p', { class: 'small', id: 'timing' });
   root.append(lead, weights, shiftLine, thresholds, chart, spreadLine, breakdown, timing);
-  let current = null;
+  let current = null, listOpen = null;
   const titleOf = (n) => engine.schemes().find((x) => x.name === n)?.title || n;
 
   return {
@@ -115,8 +116,8 @@ export function mountOrder(root, store, engine) {
       const logHi = Math.max(LOG_RANGE[1], ...items.map((d) => (Number.isFinite(d.hi) ? d.hi : Number.isFinite(d.value) ? d.value : 0)));
       const svg = bars({
         items: items.map((d) => ({ ...d, color: schemeColor(d.key), note: d.verdict })),
-        title: `Order sensitivity${tr ? ' (trained)' : ''}, 1 - cos(mean output A, mean output B), log scale`,
-        selected: st.scheme, onPick: (k) => store.set({ scheme: k }),
+        title: narrow() ? `Order sensitivity${tr ? ' (trained)' : ''}, 1 − cos, log` : `Order sensitivity${tr ? ' (trained)' : ''}, 1 - cos(mean output A, mean output B), log scale`,
+        selected: st.scheme, onPick: (k) => store.set({ scheme: k }), compact: narrow(),
         log: [LOG_RANGE[0], logHi], marks: [{ value: ORDER_THRESHOLDS.barely, label: 'barely' }, { value: ORDER_THRESHOLDS.sees, label: 'sees order' }],
       });
       const list = h('ol', { class: 'score-list', 'aria-label': 'Scores by scheme' });
@@ -132,7 +133,11 @@ export function mountOrder(root, store, engine) {
           d.verdict ? [' ', h('span', { class: 'verdict' }, `(${d.verdict})`)] : null,
           Number.isFinite(d.lo) ? ` · ${seedsText}: ${fmt(d.lo, 3)}–${fmt(d.hi, 3)}` : null,
           d.error ? h('span', { class: 'field-error' }, ` (${d.error})`) : ` · shift ${st.shift}: logits move by ${fmt(d.shift, 3)}`));
-      chart.append(h('figure', { class: 'chart' }, svg, h('figcaption', { class: 'small' }, `Click a bar or a name to show that scheme below. Bars on a log axis from ${ex(LOG_RANGE[0])} (a value at or below it, such as an exact 0, draws no bar); dashed lines at the verdict thresholds${spread ? '; whiskers: min–max over ' + seedsText : ''}. The list gives the exact values and the shift probe (max change of any logit when every position moves by K).`), list));
+      // The exact values, folded on a phone (the bars say the same at a glance).
+      listOpen ??= !narrow();
+      const values = h('details', { class: 'score-details', open: listOpen, ontoggle: () => (listOpen = values.open) },
+        h('summary', null, `Exact values and the shift probe (${items.length} schemes)`), list);
+      chart.append(h('figure', { class: 'chart' }, svg, h('figcaption', { class: 'small' }, `Click a bar or a name to show that scheme below. Bars on a log axis from ${ex(LOG_RANGE[0])} (a value at or below it, such as an exact 0, draws no bar); dashed lines at the verdict thresholds${spread ? '; whiskers: min–max over ' + seedsText : ''}. The list gives the exact values and the shift probe (max change of any logit when every position moves by K).`)), values);
 
       // Per-token breakdown: rows schemes (ranked), columns tokens of A.
       const ok = items.filter((d) => !d.error);
