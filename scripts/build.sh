@@ -32,6 +32,8 @@ wasm() {  # simd|scalar targets...
 web() {
   mkdir -p web/src/generated
   [ "$mode" = --web ] || cp build/wasm-simd/pe_module_simd.mjs build/wasm-scalar/pe_module_scalar.mjs web/src/generated/
+  step "web: the first view, computed now (web/src/generated/first-view.json)"
+  node scripts/make-first-view.mjs
   step "web: dist/ (static site)"
   npx vite build --logLevel warn
   step "web: dist/pe-playground.html (single file)"

@@ -127,6 +127,10 @@ export function createComputer(engine, shelf, { onResult = () => {}, onStatus = 
       pump();
     },
     shown: () => shown,
+    // A result known without computing (the first view, precomputed at build time).
+    seed(key, st, result) {
+      if (!want && shown.key === null) shown = { key, st, result };
+    },
     status,
     get mode() {
       return mode;
@@ -139,6 +143,9 @@ export function createComputer(engine, shelf, { onResult = () => {}, onStatus = 
 // come from the state of the result shown (so pictures and numbers agree), the rest
 // (head, tab, hidden parts) from the reader's current state.
 export const PROBE_KEYS = ['a', 'b', 'scheme', 'vs', 'dim', 'heads', 'seed', 'causal', 'shift', 'settings', 'trained', 'layer'];
+// What the probe reads of a state (and which trained models are on the shelf): equal keys,
+// equal results.
+export const probeKey = (st, shelfVersion = 0) => JSON.stringify([...PROBE_KEYS.map((k) => st[k]), shelfVersion]);
 export function drawnState(st, shownSt) {
   if (!shownSt) return st;
   const out = { ...st };

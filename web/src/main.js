@@ -8,7 +8,8 @@ import { loadEngine } from './engine.js';
 import { createStore } from './state.js';
 import { h, clear } from './dom.js';
 import { computeTrained } from './compute.js';
-import { createComputer, drawnState, statusText, PROBE_KEYS } from './computer.js';
+import { createComputer, drawnState, statusText, probeKey } from './computer.js';
+import firstView from './generated/first-view.json';
 import { createShelf } from './lab/models.js';
 import { exportBar, figureCaption } from './exports.js';
 import { mountSentences } from './views/sentences.js';
@@ -41,8 +42,43 @@ function fatal(message) {
   box.append(h('p', { class: 'error' }, message));
 }
 
+// The first view before the engine has started: the default state's numbers were
+// computed at build time (scripts/make-first-view.mjs), so when the link asks for that
+// state the ranking and the heatmaps draw at once, with the same view modules; start()
+// replaces them with live ones (same numbers) when the engine is up.
+function revive(result) {
+  for (const part of [result.ranking, result.detail])
+    for (const sc of Object.values(part.schemes))
+      for (const k of ['attention', 'attention_compare']) if (Array.isArray(sc[k])) sc[k] = Float32Array.from(sc[k]);
+  return result;
+}
+function firstPaint() {
+  try {
+    const stub = { schemes: () => firstView.schemes, simd: true };
+    const store = createStore(firstView.schemes);
+    const st = store.get();
+    if (probeKey(st, 0) !== firstView.key || st.embed || !['heatmaps', 'order'].includes(st.view)) return null;
+    const result = revive(structuredClone(firstView.result));
+    const slot = (id) => $(id).appendChild(h('div', { class: 'first-paint' }));
+    mountSentences(slot('sentences'), store).render(st);
+    mountOrder(slot('view-order'), store, stub).render(st, result);
+    if (st.view === 'heatmaps') {
+      $('view-heatmaps').hidden = false;
+      mountHeatmaps(slot('view-heatmaps'), store, stub).render(st, result);
+    }
+    $('loading').textContent = 'Starting the engine (the numbers below were computed when the page was built)…';
+    document.body.dataset.firstPaint = String(performance.now());
+    return { key: firstView.key, st, result };
+  } catch (e) {
+    for (const el of document.querySelectorAll('.first-paint')) el.remove();
+    return null;
+  }
+}
+
 async function start() {
+  const first = firstPaint();
   const engine = await loadEngine();
+  for (const el of document.querySelectorAll('.first-paint')) el.remove();
   let peComputer = null;
   const store = createStore(engine.schemes());
   const shelf = createShelf(engine);
@@ -87,7 +123,7 @@ async function start() {
   tabs.append(...tabButtons);
 
   let frame = 0, labKey = '', labProbe = null, shownKey = null;
-  const computeKey = (st) => JSON.stringify([...PROBE_KEYS.map((k) => st[k]), shelf.version]);
+  const computeKey = (st) => probeKey(st, shelf.version);
   const busy = $('busy');
   const computer = (peComputer = createComputer(engine, shelf, {
     onResult: () => schedule(),
@@ -97,6 +133,8 @@ async function start() {
       document.body.toggleAttribute('data-busy', Boolean(s));
     },
   }));
+
+  if (first) computer.seed(first.key, first.st, first.result);
 
   function render() {
     frame = 0;

@@ -157,7 +157,9 @@ export function mountOrder(root, store, engine) {
         breakdown.append(fig.figure);
         current = { svgs: [svg, fig.svg], items, tokens: r.tokens, ranking: r, trained: tr };
       } else current = { svgs: [svg], items, tokens: r.tokens, ranking: r, trained: tr };
-      timing.textContent = tr
+      timing.textContent = result.precomputed
+        ? `These numbers for the default sentences were computed when the page was built, by the same engine, so they show at once; every change is computed live (${names.length} schemes).`
+        : tr
         ? `Computed ${names.length} trained models (scores and attention) in ${fmt(result.ms.ranking, 3)} ms, ${engine.simd ? 'SIMD' : 'scalar'} WebAssembly.`
         : `Computed ${names.length} schemes in ${fmt(result.ms.ranking, 3)} ms (scores) + ${fmt(result.ms.detail, 3)} ms (attention weights for the picked scheme), ${engine.simd ? 'SIMD' : 'scalar'} WebAssembly.`;
     },
