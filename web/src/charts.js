@@ -213,7 +213,8 @@ export function bars({ items, title, onPick, selected, max, log = null, marks = 
   return svg;
 }
 
-// Line chart. series: [{name, xs, ys, color, dash?, lo?, hi?}]: lo/hi (per x) shade a
+// Line chart. series: [{name, xs, ys, color, dash?, lo?, hi?, step?}]: step draws
+// piecewise-constant data as steps; lo/hi (per x) shade a
 // band (e.g. the spread over seeds). xTicks: [{x, label}] replaces the even ticks (e.g.
 // lengths on a log axis); dots marks every point; yRange [lo, hi] fixes the y axis and
 // clips what lies outside (the readout still gives every value); xRange [lo, hi] fixes
@@ -284,6 +285,8 @@ export function lines({ series, title, xLabel, yLabel, width = 520, height = 240
     se.xs.forEach((x, k) => {
       const y = se.ys[k];
       if (!Number.isFinite(y) || (logY && y <= 0)) { pen = false; return; }
+      // step: hold the previous value up to x, then jump (piecewise-constant data).
+      if (pen && se.step) d += `L${X(x).toFixed(1)},${Y(se.ys[k - 1]).toFixed(1)}`;
       d += `${pen ? 'L' : 'M'}${X(x).toFixed(1)},${Y(y).toFixed(1)}`;
       pen = true;
     });
