@@ -7,6 +7,7 @@
 //                [--scheme NAME|all] [--dim D]
 //                [--heads H] [--seed S] [--causal] [--shift K] [--no-weights]
 //                [--set KEY=VALUE]... [--json]
+//                [--norms] [--pair-terms] [--pair-head H] [--pair-query I] [--pair-key J]
 //   pe-cli probe --model FILE --sentence TEXT [--compare TEXT] [--layer L] [--shift K] [--json]
 //   pe-cli train --scheme S [--set KEY=VALUE]... --task T [training options] [--save FILE] [--json]
 //   pe-cli lab --task T --schemes a,b,... --seeds 1,2,3 [training options] [--json]
@@ -46,6 +47,7 @@ const char* kUsage =
     "       pe-cli probe --sentence TEXT [--compare TEXT] [--scheme NAME|all] [--dim D] [--heads H]\n"
     "                    (or --sentence-file PATH, --compare-file PATH; - reads standard input)\n"
     "                    [--seed S] [--causal] [--shift K] [--no-weights] [--set KEY=VALUE]... [--json]\n"
+    "                    [--norms] [--pair-terms] [--pair-head H] [--pair-query I] [--pair-key J]\n"
     "       pe-cli probe --model FILE --sentence TEXT [--compare TEXT] [--layer L] [--shift K] [--json]\n"
     "       pe-cli train --scheme S [--set KEY=VALUE]... --task T [options] [--save FILE] [--json]\n"
     "       pe-cli lab --task T [--schemes a,b,...] [--seeds 1,2,3] [--set KEY=VALUE]... [options] [--json]\n"
@@ -467,7 +469,11 @@ int cmd_probe_model(const Args& a) {
 }
 
 int cmd_probe(const Args& a) {
-  if (a.has("model")) return cmd_probe_model(a);
+  if (a.has("model")) {
+    for (const char* flag : {"norms", "pair-terms", "pair-head", "pair-query", "pair-key"})
+      pe::require(!a.has(flag), std::string("--") + flag + " is not available with --model");
+    return cmd_probe_model(a);
+  }
   pe::require(!a.has("layer"), "--layer needs --model");
   pe::ProbeOptions o;
   pe::require(a.has("sentence") || a.has("sentence-file"), "probe needs --sentence TEXT (or --sentence-file PATH)");
@@ -481,6 +487,13 @@ int cmd_probe(const Args& a) {
   o.shift = static_cast<int>(parse_int("shift", a.get("shift", "16"), 0, pe::limits::max_shift));
   o.causal = a.has("causal");
   o.weights = !a.has("no-weights");
+  // Details (probe.hpp): --pair-head, --pair-query or --pair-key imply --pair-terms.
+  o.norms = a.has("norms");
+  o.pair_terms = a.has("pair-terms") || a.has("pair-head") || a.has("pair-query") || a.has("pair-key");
+  const int last = pe::limits::max_stream_tokens - 1;
+  o.pair_head = static_cast<int>(parse_int("pair-head", a.get("pair-head", "0"), 0, pe::limits::max_heads - 1));
+  if (a.has("pair-query")) o.pair_query = static_cast<int>(parse_int("pair-query", a.get("pair-query", ""), 0, last));
+  o.pair_key = static_cast<int>(parse_int("pair-key", a.get("pair-key", "0"), 0, last));
   const std::string which = a.get("scheme", "all");
   if (which != "all") {
     pe::find_scheme(which);
@@ -554,9 +567,9 @@ std::vector<Command> commands() {
   return {
       {"schemes", {"json"}, {}, cmd_schemes},
       {"table", {"json"}, {"len", "dim", "heads", "set"}, cmd_table},
-      {"probe", {"json", "causal", "no-weights"},
+      {"probe", {"json", "causal", "no-weights", "norms", "pair-terms"},
        {"sentence", "compare", "sentence-file", "compare-file", "scheme", "dim", "heads", "seed", "shift", "set",
-        "model", "layer"},
+        "model", "layer", "pair-head", "pair-query", "pair-key"},
        cmd_probe},
       {"train", {"json"}, train_valued, cmd_train},
       {"lab", {"json"}, lab_valued, cmd_lab},

@@ -34,6 +34,44 @@ namespace {
 std::vector<std::size_t> shape_of(const xt::xtensor<float, 3>& t) {
   return std::vector<std::size_t>(t.shape().begin(), t.shape().end());
 }
+
+// The details of one scheme (probe.hpp), only those asked for: nothing when none was.
+void write_probe_details(JsonWriter& w, const SchemeProbe& s) {
+  const auto list = [&](const char* key, const std::vector<double>& v, std::size_t rows) {
+    if (v.empty()) return;
+    w.key(key).array(v.data(), rows == 1 ? std::vector<std::size_t>{v.size()}
+                                         : std::vector<std::size_t>{rows, v.size() / rows});
+  };
+  if (s.has_norms) {
+    const NormProbe& n = s.norms;
+    const std::size_t heads = static_cast<std::size_t>(n.heads);
+    w.key("norms").begin_object().key("acts_on").value(n.acts_on);
+    list("input_ratio", n.input_ratio, 1);
+    list("input_cos", n.input_cos, 1);
+    list("query_ratio", n.query_ratio, heads);
+    list("query_cos", n.query_cos, heads);
+    list("key_ratio", n.key_ratio, heads);
+    list("key_cos", n.key_cos, heads);
+    w.end_object();
+  }
+  if (s.has_pair_terms) {
+    const PairTermsProbe& p = s.pair_terms;
+    w.key("pair_terms").begin_object();
+    w.key("head").value(p.head).key("query").value(p.query).key("key").value(p.key).key("masked").value(p.masked);
+    list("terms", p.terms, 1);
+    list("inv_freq", p.inv_freq, 1);
+    w.key("dim_a").begin_array();
+    for (int d : p.dim_a) w.value(d);
+    w.end_array().key("dim_b").begin_array();
+    for (int d : p.dim_b) w.value(d);
+    w.end_array();
+    w.key("rest").value(p.rest).key("logit").value(p.logit).key("note").value(p.note);
+    w.end_object();
+  } else if (!s.pair_terms_reason.empty()) {
+    w.key("pair_terms_reason").value(s.pair_terms_reason);
+  }
+}
+
 }  // namespace
 
 void write_probe_json(JsonWriter& w, const ProbeOptions& o, const ProbeResult& r) {
@@ -59,6 +97,7 @@ void write_probe_json(JsonWriter& w, const ProbeOptions& o, const ProbeResult& r
       w.key("attention").array(s.attention.data(), shape_of(s.attention));
       w.key("attention_compare").array(s.attention_compare.data(), shape_of(s.attention_compare));
     }
+    write_probe_details(w, s);
     w.end_object();
   }
   w.end_object().end_object();

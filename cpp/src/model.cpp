@@ -16,6 +16,7 @@ namespace {
 
 constexpr float kLnEps = 1e-5f;
 constexpr std::uint64_t kInputSchemeStream = 0x9e00;
+constexpr std::uint64_t kLayerDrawStream = 0xd4a0;  // + l: layer l's position draw
 
 std::size_t sz(long long x) { return static_cast<std::size_t>(x); }
 
@@ -171,12 +172,13 @@ Scheme& Model::input_scheme() { return *input_scheme_; }
 int Model::position_limit() const {
   for (const auto& spec : input_scheme_->info().params)
     if (spec.key == "max_len") return config_.max_len;
-  return 0;
+  return input_scheme_->sequence_limit();
 }
 
 void Model::zero_grad() { std::fill(params_.grad.begin(), params_.grad.end(), 0.0f); }
 
-double Model::forward(const int* tokens, const int* targets, int n, ModelCache& c, int first_position) {
+double Model::forward(const int* tokens, const int* targets, int n, ModelCache& c, int first_position,
+                      std::uint64_t draw) {
   const int d = config_.dim, V = config_.vocab, L = config_.layers, d4 = 4 * d;
   const LayerShape shape = layer_shape(n);
   check_layer_shape(shape, true);
@@ -195,7 +197,7 @@ double Model::forward(const int* tokens, const int* targets, int n, ModelCache& 
   c.pos.resize(sz(n));
   require(first_position >= 0 && first_position <= (1 << 24) - n, "first position " + std::to_string(first_position) +
                                                                      " is out of range [0, 2^24 - n]");
-  for (int i = 0; i < n; ++i) c.pos[sz(i)] = first_position + i;
+  input_scheme_->positions(n, first_position, draw, c.pos.data());  // 0..n-1 for all but randomized
   c.has_targets = targets != nullptr;
 
   // x = tok_emb[token] + the input scheme
@@ -215,7 +217,8 @@ double Model::forward(const int* tokens, const int* targets, int n, ModelCache& 
     // x_mid = x_in + attn(LN1(x_in))
     AttentionCache& a = b.attn;
     a.shape = shape;
-    a.pos = c.pos;
+    a.pos.resize(sz(n));  // layer l's own draw (randomized rope: each layer draws, as the reference)
+    scheme.positions(n, first_position, seed_mix(draw, kLayerDrawStream + sz(l)), a.pos.data());
     a.x.resize(sz(n) * sz(d));
     b.ln1_mean.resize(sz(n));
     b.ln1_rstd.resize(sz(n));

@@ -14,6 +14,7 @@
 #include "pe/attention.hpp"
 #include "pe/error.hpp"
 #include "pe/json.hpp"
+#include "pe/kernels.hpp"
 #include "pe/limits.hpp"
 #include "pe/tokenizer.hpp"
 
@@ -94,9 +95,107 @@ xt::xtensor<float, 3> weights_tensor(const AttentionCache& c) {
   return t;
 }
 
-std::vector<int> positions(int n, int offset) {
+// ratio |b| / |a| and cos(a, b) of two (d) vectors, in double: exactly 1 and 1 when they
+// are equal (sqrt(x * x) == x in IEEE arithmetic), NaN when a is zero.
+void norm_change(const float* a, const float* b, int d, double& ratio, double& cos) {
+  double ab = 0, aa = 0, bb = 0;
+  for (int c = 0; c < d; ++c) {
+    ab += static_cast<double>(a[c]) * b[c];
+    aa += static_cast<double>(a[c]) * a[c];
+    bb += static_cast<double>(b[c]) * b[c];
+  }
+  if (aa == 0) {
+    ratio = cos = std::numeric_limits<double>::quiet_NaN();
+    return;
+  }
+  ratio = std::sqrt(bb / aa);
+  cos = bb == 0 ? 0.0 : ab / std::sqrt(aa * bb);
+}
+
+// norms (probe.hpp, "Details") of the sentence in `layer` (after attention_project):
+// emb (n, d) are the embeddings before encode_input.
+NormProbe probe_norms(const Scheme& scheme, LayerWeightsView w, const AttentionCache& layer, const float* emb) {
+  const int n = layer.shape.n, d = layer.shape.d, H = layer.shape.heads, dh = layer.shape.dh();
+  NormProbe r;
+  r.heads = H, r.n = n;
+  if (scheme.site() == Site::query_key) {  // site(): randomized acts where its inner scheme does
+    r.acts_on = "query_key";
+    // q, k before encode_query_key: the projections attention_project makes, bit for bit.
+    const std::size_t per_head = static_cast<std::size_t>(n) * dh;
+    std::vector<float> q(per_head), k(per_head);  // (n, dh) of one head
+    r.query_ratio.resize(H * per_head / dh);
+    r.query_cos.resize(r.query_ratio.size());
+    r.key_ratio.resize(r.query_ratio.size());
+    r.key_cos.resize(r.query_ratio.size());
+    for (int h = 0; h < H; ++h) {
+      const std::size_t wrow = static_cast<std::size_t>(h) * dh * d;
+      matmul_abt(q.data(), dh, layer.x.data(), d, w.wq + wrow, d, n, dh, d, 1.0f, false);
+      matmul_abt(k.data(), dh, layer.x.data(), d, w.wk + wrow, d, n, dh, d, 1.0f, false);
+      for (int i = 0; i < n; ++i) {
+        const std::size_t row = static_cast<std::size_t>(i) * dh, t = static_cast<std::size_t>(h) * n + i;
+        norm_change(q.data() + row, layer.q_head(h) + row, dh, r.query_ratio[t], r.query_cos[t]);
+        norm_change(k.data() + row, layer.k_head(h) + row, dh, r.key_ratio[t], r.key_cos[t]);
+      }
+    }
+    return r;
+  }
+  const bool changed = !std::equal(layer.x.begin(), layer.x.end(), emb);
+  r.acts_on = changed || scheme.site() == Site::input ? "input" : "none";
+  r.input_ratio.resize(static_cast<std::size_t>(n));
+  r.input_cos.resize(r.input_ratio.size());
+  for (int i = 0; i < n; ++i) {
+    const std::size_t row = static_cast<std::size_t>(i) * d;
+    norm_change(emb + row, layer.x.data() + row, d, r.input_ratio[i], r.input_cos[i]);
+  }
+  return r;
+}
+
+// pair_terms (probe.hpp, "Details") of head h, query i, key j in `layer`; false (and why in
+// reason) when the scheme rotates no pairs.
+bool probe_pair_terms(const Scheme& scheme, const std::string& name, const AttentionCache& layer, int h, int i, int j,
+                      PairTermsProbe& r, std::string& reason) {
+  const int n = layer.shape.n, dh = layer.shape.dh();
+  const RotaryPairs pairs = scheme.rotary_pairs(dh, n, layer.pos.data());
+  if (pairs.dim_a.empty()) {
+    reason = name + " acts on " + scheme.info().acts_on +
+             ", not by rotating pairs of query and key dimensions: its logits have no per-pair split";
+    return false;
+  }
+  const std::size_t P = pairs.dim_a.size();
+  require(pairs.dim_b.size() == P && pairs.inv_freq.size() == P, name + ": rotary_pairs lists of different lengths");
+  const float* q = layer.q_head(h) + static_cast<std::size_t>(i) * dh;  // (dh)
+  const float* k = layer.k_head(h) + static_cast<std::size_t>(j) * dh;  // (dh)
+  const double scale = scheme.logit_scale(dh);
+  std::vector<char> paired(static_cast<std::size_t>(dh), 0);
+  r.head = h, r.query = i, r.key = j;
+  r.masked = layer.shape.causal && j > i;
+  r.terms.resize(P);
+  for (std::size_t t = 0; t < P; ++t) {
+    const int a = pairs.dim_a[t], b = pairs.dim_b[t];
+    require(a >= 0 && a < dh && b >= 0 && b < dh && a != b && !paired[a] && !paired[b],
+            name + ": rotary_pairs names a dimension outside the head or twice");
+    paired[a] = paired[b] = 1;
+    r.terms[t] = scale * (static_cast<double>(q[a]) * k[a] + static_cast<double>(q[b]) * k[b]);
+  }
+  double rest = 0;
+  for (int c = 0; c < dh; ++c)
+    if (!paired[c]) rest += static_cast<double>(q[c]) * k[c];
+  r.rest = scale * rest;
+  float logit = 0;  // the layer's own product (attention_logits_block), before bias and mask
+  matmul_abt(&logit, 1, q, dh, k, dh, 1, 1, dh, scheme.logit_scale(dh), false);
+  r.logit = logit;
+  r.inv_freq = pairs.inv_freq;
+  r.dim_a = pairs.dim_a;
+  r.dim_b = pairs.dim_b;
+  r.note = pairs.note;
+  return true;
+}
+
+// The scheme's positions for n tokens from `first`: first + i, or randomized's draw 0
+// (the same for both sentences and for the shift, which moves it by K).
+std::vector<int> positions(const Scheme& scheme, int n, int first) {
   std::vector<int> p(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) p[i] = offset + i;
+  scheme.positions(n, first, 0, p.data());
   return p;
 }
 
@@ -183,6 +282,17 @@ ProbeResult run_probe(const ProbeOptions& o) {
   if (o.compare.empty()) r.tokens_compare.assign(r.tokens.rbegin(), r.tokens.rend());
   else r.tokens_compare = token_texts(tokenize(o.compare, token_cap, "compare sentence"));
   const int n = static_cast<int>(r.tokens.size()), m = static_cast<int>(r.tokens_compare.size());
+  if (o.pair_terms) {
+    const auto out_of_range = [](const std::string& key, int v, int count, const std::string& of) {
+      return "probe option 'pair_terms." + key + "' " + std::to_string(v) + " is out of range [0, " +
+             std::to_string(count - 1) + "]: " + of;
+    };
+    require(o.pair_head >= 0 && o.pair_head < o.heads,
+            out_of_range("head", o.pair_head, o.heads, "the layer has " + std::to_string(o.heads) + " heads"));
+    const std::string tokens = "the sentence has " + std::to_string(n) + " token" + (n == 1 ? "" : "s");
+    require(o.pair_query >= -1 && o.pair_query < n, out_of_range("query", o.pair_query, n, tokens));
+    require(o.pair_key >= 0 && o.pair_key < n, out_of_range("key", o.pair_key, n, tokens));
+  }
   if (o.weights) {
     const auto too_many = [](const std::string& what, int count) {
       return what + " has " + std::to_string(count) + " tokens: at most " + std::to_string(limits::max_tokens) +
@@ -225,7 +335,6 @@ ProbeResult run_probe(const ProbeOptions& o) {
   const LayerWeights w = make_layer_weights(o.dim, o.seed);
   const std::vector<float> emb_a = token_embeddings(r.tokens, o.dim);
   const std::vector<float> emb_b = token_embeddings(r.tokens_compare, o.dim);
-  const std::vector<int> pos_a = positions(n, 0), pos_b = positions(m, 0), pos_shift = positions(n, o.shift);
   const std::vector<int> match = match_occurrences(r.tokens, r.tokens_compare);
   AttentionOptions opt;
   opt.keep_weights = o.weights;
@@ -240,6 +349,8 @@ ProbeResult run_probe(const ProbeOptions& o) {
     p.scheme = names[s];
     p.attention = xt::xtensor<float, 3>::from_shape({0, 0, 0});
     p.attention_compare = xt::xtensor<float, 3>::from_shape({0, 0, 0});
+    const std::vector<int> pos_a = positions(scheme, n, 0), pos_b = positions(scheme, m, 0),
+                           pos_shift = positions(scheme, n, o.shift);
 
     attention_forward(scheme, w, shape_a, emb_a.data(), pos_a.data(), opt, layer);
     if (o.weights) p.attention = weights_tensor(layer);
@@ -254,6 +365,15 @@ ProbeResult run_probe(const ProbeOptions& o) {
     require_finite(finite_b, o, names[s], "attention logits", true);
     p.shift_logit_change =
         p.shift_logit_change_raw <= logit_resolution(n, o.dim / o.heads, max_abs_logit) ? 0.0 : p.shift_logit_change_raw;
+
+    // Details of the sentence, while `layer` still holds it (only when asked).
+    if (o.norms) {
+      p.norms = probe_norms(scheme, w, layer, emb_a.data());
+      p.has_norms = true;
+    }
+    if (o.pair_terms)
+      p.has_pair_terms = probe_pair_terms(scheme, names[s], layer, o.pair_head, o.pair_query < 0 ? n - 1 : o.pair_query,
+                                          o.pair_key, p.pair_terms, p.pair_terms_reason);
 
     attention_forward(scheme, w, shape_b, emb_b.data(), pos_b.data(), opt, layer);
     if (o.weights) p.attention_compare = weights_tensor(layer);
@@ -376,10 +496,26 @@ ProbeOptions probe_options_from_json(const std::string& text) {
     } else if (k == "settings") {
       require(v.is(JT::object), what + " must be an object {scheme: {key: value}}, not " + described(v));
       for (const auto& s : v.members) o.settings[s.first] = settings_of("probe", "settings." + s.first, s.second);
+    } else if (k == "norms") {
+      o.norms = boolean_of(what, v);
+    } else if (k == "pair_terms") {
+      require(v.is(JT::boolean) || v.is(JT::object),
+              what + " must be true, false or an object {head, query, key}, not " + described(v));
+      o.pair_terms = v.is(JT::object) || v.boolean;
+      for (const auto& f : v.members) {
+        const std::string fwhat = "probe option 'pair_terms." + f.first + "'";
+        // Checked here against the largest layer; against the sentence and heads by the core.
+        if (f.first == "head") o.pair_head = static_cast<int>(whole_in(fwhat, f.second, 0, limits::max_heads - 1));
+        else if (f.first == "query")
+          o.pair_query = static_cast<int>(whole_in(fwhat, f.second, 0, limits::max_stream_tokens - 1));
+        else if (f.first == "key")
+          o.pair_key = static_cast<int>(whole_in(fwhat, f.second, 0, limits::max_stream_tokens - 1));
+        else throw Error("unknown probe option 'pair_terms." + f.first + "' (known: head, query, key)");
+      }
     } else {
       throw Error("unknown probe option '" + k +
                   "' (known: sentence, compare, schemes, dim, heads, seed, causal, shift, weights, settings, max_tokens, "
-                  "max_work)");
+                  "max_work, norms, pair_terms)");
     }
   }
   return o;

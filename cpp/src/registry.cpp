@@ -22,6 +22,7 @@ const std::vector<SchemeEntry>& scheme_registry() {
     register_rotary(v);
     register_relative(v);
     register_content(v);
+    register_wrappers(v);
     return v;
   }();
   return all;

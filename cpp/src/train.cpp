@@ -17,6 +17,8 @@ namespace {
 
 constexpr std::uint64_t kDataStream = 0xda7a;
 constexpr std::uint64_t kEvalStream = 0xe7a1;
+constexpr std::uint64_t kPositionStream = 0x90d5;      // a position draw per training sequence
+constexpr std::uint64_t kEvalPositionStream = 0x90e5;  // a position draw per evaluated sequence
 constexpr double kPi = 3.14159265358979323846;
 
 void check_int(const char* field, long long v, long long lo, long long hi) {
@@ -114,7 +116,7 @@ double batch_loss(Model& model, const std::vector<std::vector<int>>& tokens,
   double sum = 0;
   for (std::size_t b = 0; b < tokens.size(); ++b) {
     const int n = static_cast<int>(tokens[b].size());
-    sum += model.forward(tokens[b].data(), targets[b].data(), n, cache);
+    sum += model.forward(tokens[b].data(), targets[b].data(), n, cache);  // draw 0: the same every call
     if (with_grads) model.backward(static_cast<float>(1.0 / scored), cache);
   }
   return sum / scored;
@@ -134,8 +136,12 @@ double Trainer::step() {
   double sum = 0;
   if (scored > 0) {
     const float scale = static_cast<float>(1.0 / scored);
-    for (const auto& s : seqs) {
-      sum += model_->forward(s.tokens.data(), s.targets.data(), config_.len, cache_);
+    // Each sequence its own position draw (only randomized reads it).
+    const std::uint64_t draws = seed_mix(config_.seed, kPositionStream);
+    for (std::size_t b = 0; b < seqs.size(); ++b) {
+      const std::uint64_t draw =
+          seed_mix(draws, static_cast<std::uint64_t>(step_) * static_cast<std::uint64_t>(config_.batch) + b);
+      sum += model_->forward(seqs[b].tokens.data(), seqs[b].targets.data(), config_.len, cache_, 0, draw);
       model_->backward(scale, cache_);
     }
   }
@@ -172,17 +178,23 @@ EvalResult Trainer::evaluate(int len) const {
   const int limit = model_->position_limit();
   if (limit > 0 && len > limit) {
     r.applicable = false;
-    r.reason = config_.scheme + " has no encoding past position " + std::to_string(limit - 1) +
-               " (trained at length " + std::to_string(limit) + ")";
+    r.reason = limit == model_->config().max_len
+                   ? config_.scheme + " has no encoding past position " + std::to_string(limit - 1) +
+                         " (trained at length " + std::to_string(limit) + ")"
+                   : config_.scheme + " places at most " + std::to_string(limit) + " tokens (its positions come from [0, " +
+                         std::to_string(limit) + "))";
     r.loss = r.accuracy = std::numeric_limits<double>::quiet_NaN();
     return r;
   }
   Rng rng(seed_mix(seed_mix(config_.seed, kEvalStream), static_cast<std::uint64_t>(len)));
+  // Randomized draws at evaluation too, as the reference: one seeded draw per sequence.
+  const std::uint64_t draws = seed_mix(seed_mix(config_.seed, kEvalPositionStream), static_cast<std::uint64_t>(len));
   double sum = 0;
   long long answers = 0, correct = 0;
   for (int s = 0; s < config_.eval_sequences; ++s) {
     const TaskSequence seq = task_->sample(rng, len);
-    sum += model_->forward(seq.tokens.data(), seq.targets.data(), len, cache_);
+    sum += model_->forward(seq.tokens.data(), seq.targets.data(), len, cache_, 0,
+                           seed_mix(draws, static_cast<std::uint64_t>(s)));
     for (int i = 0; i < len; ++i) {
       if (seq.targets[static_cast<std::size_t>(i)] >= 0) ++r.scored;
       if (seq.answer[static_cast<std::size_t>(i)] && seq.targets[static_cast<std::size_t>(i)] >= 0) {

@@ -37,6 +37,7 @@ pe::Settings tiny_settings(const std::string& scheme) {
   if (scheme == "cope") return {{"npos", "5"}};   // the cap is reached within 6 tokens
   if (scheme == "shaw") return {{"max_relative", "3"}};
   if (scheme == "t5") return {{"num_buckets", "8"}, {"max_distance", "5"}, {"bidirectional", "false"}};
+  if (scheme == "randomized") return {{"inner", "learned"}, {"noise_max_length", "16"}};  // its table (16, d)
   return {};
 }
 

@@ -1,13 +1,16 @@
 // pe::run_probe (probe.hpp): the properties the issue names, per registered scheme,
 // occurrence matching, both softmax modes, and the refusals.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <string>
 
+#include "pe/attention.hpp"
 #include "pe/error.hpp"
 #include "pe/limits.hpp"
 #include "pe/probe.hpp"
+#include "pe/tokenizer.hpp"
 
 namespace {
 
@@ -368,4 +371,229 @@ TEST_CASE("a caller's caps: max_tokens counts real tokens, max_work refuses befo
   CHECK(j.max_work == 2e9);
   CHECK_THROWS_WITH(pe::probe_options_from_json("{\"sentence\": \"a\", \"max_tokens\": 1.5}"),
                     Catch::Contains("max_tokens"));
+}
+
+// ---- details: norms and pair_terms (probe.hpp, "Details") ------------------------------
+
+namespace {
+
+// The layer the probe runs over the sentence, rebuilt here: its (heads, n, n) logits.
+pe::AttentionCache probe_layer(const std::string& scheme, const pe::Settings& settings, const pe::ProbeOptions& o) {
+  auto s = pe::make_scheme(scheme, settings);
+  const auto tokens = pe::token_texts(pe::tokenize(o.sentence));
+  const int n = static_cast<int>(tokens.size());
+  std::vector<int> pos(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) pos[i] = i;
+  const auto emb = pe::token_embeddings(tokens, o.dim);
+  pe::AttentionCache c;
+  pe::attention_forward(*s, pe::make_layer_weights(o.dim, o.seed), pe::LayerShape{n, o.dim, o.heads, o.causal},
+                        emb.data(), pos.data(), pe::AttentionOptions{}, c);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("probe details: the per-pair terms sum to the logit the layer uses") {
+  struct Case {
+    std::string scheme;
+    pe::Settings settings;
+    int pairs;     // expected pairs at dh = 16
+    bool has_rest;
+  };
+  const std::vector<Case> cases = {
+      {"rope", {}, 8, false},
+      {"rope", {{"layout", "interleaved"}}, 8, false},
+      {"rope", {{"partial", "0.5"}}, 4, true},
+      {"rope", {{"partial", "0.5"}, {"layout", "interleaved"}}, 4, true},
+      {"rope", {{"scaling", "yarn"}, {"factor", "4"}}, 8, false},
+      {"xpos", {}, 8, false},
+      {"fope", {}, 8, false},
+  };
+  for (const auto& c : cases) {
+    for (int h : {0, 3})
+      for (auto ij : {std::pair<int, int>{6, 0}, {2, 5}, {4, 4}}) {
+        auto o = options("the dog chased the cat up the tree");
+        o.dim = 64;
+        o.heads = 4;
+        o.schemes = {c.scheme};
+        o.settings[c.scheme] = c.settings;
+        o.pair_terms = true;
+        o.pair_head = h;
+        o.pair_query = ij.first;
+        o.pair_key = ij.second;
+        INFO(c.scheme << " " << c.settings.size() << " settings, head " << h << ", query " << ij.first << ", key "
+                      << ij.second);
+        const auto r = pe::run_probe(o);
+        const auto& p = find(r, c.scheme);
+        REQUIRE(p.has_pair_terms);
+        const auto& t = p.pair_terms;
+        CHECK(t.head == h);
+        CHECK(t.query == ij.first);
+        CHECK(t.key == ij.second);
+        REQUIRE(t.terms.size() == static_cast<std::size_t>(c.pairs));
+        CHECK(t.inv_freq.size() == t.terms.size());
+        CHECK((t.rest != 0) == c.has_rest);
+        double sum = t.rest, size = std::fabs(t.rest);
+        for (double v : t.terms) sum += v, size += std::fabs(v);
+        CHECK(std::fabs(sum - t.logit) <= 64 * std::ldexp(1.0, -24) * size);
+        // ... and the logit is the layer's own, entry (h, i, j) of its logits (no bias here).
+        const auto layer = probe_layer(c.scheme, c.settings, o);
+        const int n = layer.shape.n;
+        CHECK(t.logit == layer.logits[(static_cast<std::size_t>(h) * n + ij.first) * n + ij.second]);
+      }
+  }
+}
+
+TEST_CASE("probe details: pairs follow the layout, frequencies the scheme's table") {
+  auto o = options("the dog chased the cat");
+  o.dim = 32;
+  o.heads = 2;  // dh = 16
+  o.schemes = {"rope"};
+  o.pair_terms = true;
+  o.settings["rope"] = {{"layout", "interleaved"}, {"partial", "0.5"}, {"theta", "500"}};
+  auto t = find(pe::run_probe(o), "rope").pair_terms;
+  CHECK(t.dim_a == std::vector<int>{0, 2, 4, 6});
+  CHECK(t.dim_b == std::vector<int>{1, 3, 5, 7});
+  CHECK(t.query == 4);  // default: the last token
+  CHECK(t.key == 0);
+  const auto table = pe::make_scheme("rope", o.settings["rope"])->table(4, 16, 1);
+  for (const auto& e : table.entries)
+    if (e.name == "inv_freq")
+      for (std::size_t k = 0; k < t.inv_freq.size(); ++k) CHECK(t.inv_freq[k] == e.value(k));
+  o.settings["rope"] = {{"layout", "half"}};
+  t = find(pe::run_probe(o), "rope").pair_terms;
+  CHECK(t.dim_a == std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7});
+  CHECK(t.dim_b == std::vector<int>{8, 9, 10, 11, 12, 13, 14, 15});
+  CHECK(t.note.empty());
+  o.causal = true;
+  o.pair_query = 1;
+  o.pair_key = 3;
+  CHECK(find(pe::run_probe(o), "rope").pair_terms.masked);
+}
+
+TEST_CASE("probe details: RoPE keeps norms, xPos scales them, sinusoidal matches x + PE") {
+  auto o = options("the dog chased the cat up the tree and back");
+  o.schemes = {"rope", "xpos", "sinusoidal", "alibi", "cpe", "none"};
+  o.norms = true;
+  o.pair_terms = true;
+  const auto r = pe::run_probe(o);
+  const int n = static_cast<int>(r.tokens.size());
+
+  const auto& rope = find(r, "rope").norms;
+  CHECK(rope.acts_on == "query_key");
+  REQUIRE(rope.query_ratio.size() == static_cast<std::size_t>(o.heads * n));
+  CHECK(rope.input_ratio.empty());
+  double rope_min_cos = 1;
+  for (std::size_t t = 0; t < rope.query_ratio.size(); ++t) {
+    CHECK(std::fabs(rope.query_ratio[t] - 1) < 1e-6);
+    CHECK(std::fabs(rope.key_ratio[t] - 1) < 1e-6);
+    rope_min_cos = std::min(rope_min_cos, rope.query_cos[t]);
+  }
+  CHECK(rope.query_ratio[0] == 1.0);  // position 0 is not rotated at all
+  CHECK(rope.query_cos[0] == 1.0);
+  CHECK(rope_min_cos < 0.9);          // but later positions turn
+
+  const auto& xpos = find(r, "xpos").norms;
+  CHECK(xpos.acts_on == "query_key");
+  double xpos_spread = 0;
+  for (double v : xpos.query_ratio) xpos_spread = std::max(xpos_spread, std::fabs(v - 1));
+  CHECK(xpos_spread > 1e-4);
+
+  // sinusoidal: |x + PE(p)| / |x| and cos(x, x + PE(p)) from the table's PE, in double
+  const auto& sin = find(r, "sinusoidal").norms;
+  CHECK(sin.acts_on == "input");
+  REQUIRE(sin.input_ratio.size() == static_cast<std::size_t>(n));
+  const auto table = pe::make_scheme("sinusoidal", {})->table(n, o.dim, 1);
+  const xt::xarray<double>* pe_table = nullptr;
+  for (const auto& e : table.entries)
+    if (e.name == "pe") pe_table = &e.value;
+  REQUIRE(pe_table);
+  std::vector<float> x(static_cast<std::size_t>(o.dim));
+  for (int p = 0; p < n; ++p) {
+    pe::token_embedding(r.tokens[p], o.dim, x.data());
+    double xx = 0, yy = 0, xy = 0;
+    for (int c = 0; c < o.dim; ++c) {
+      const double y = x[c] + (*pe_table)(p, c);
+      xx += static_cast<double>(x[c]) * x[c], yy += y * y, xy += x[c] * y;
+    }
+    CHECK(sin.input_ratio[p] == Approx(std::sqrt(yy / xx)).epsilon(1e-6));
+    CHECK(sin.input_cos[p] == Approx(xy / std::sqrt(xx * yy)).epsilon(1e-6));
+  }
+
+  // Schemes that change no vector: measured, exactly 1; CPE changes the input.
+  for (const char* name : {"alibi", "none"}) {
+    const auto& s = find(r, name);
+    CHECK(s.norms.acts_on == "none");
+    for (int p = 0; p < n; ++p) CHECK((s.norms.input_ratio[p] == 1.0 && s.norms.input_cos[p] == 1.0));
+    CHECK_FALSE(s.has_pair_terms);
+    CHECK_THAT(s.pair_terms_reason, Catch::Contains("not by rotating pairs"));
+  }
+  CHECK(find(r, "cpe").norms.acts_on == "input");
+  CHECK(find(r, "sinusoidal").pair_terms_reason.size() > 0);
+}
+
+TEST_CASE("probe details: asked for or not, the other outputs are the same; not asked, absent") {
+  auto o = options("the dog chased the cat", "the cat chased the dog");
+  o.dim = 32;
+  o.schemes = {"rope", "alibi", "sinusoidal"};
+  const auto plain = pe::run_probe(o);
+  o.norms = o.pair_terms = true;
+  const auto detailed = pe::run_probe(o);
+  for (std::size_t s = 0; s < plain.schemes.size(); ++s) {
+    const auto &a = plain.schemes[s], &b = detailed.schemes[s];
+    CHECK_FALSE(a.has_norms);
+    CHECK_FALSE(a.has_pair_terms);
+    CHECK(a.pair_terms_reason.empty());
+    CHECK(b.has_norms);
+    CHECK(a.sentence_distance_raw == b.sentence_distance_raw);
+    CHECK(a.shift_logit_change_raw == b.shift_logit_change_raw);
+    CHECK(a.attention == b.attention);
+    CHECK(a.attention_compare == b.attention_compare);
+  }
+}
+
+TEST_CASE("probe details: options are checked, naming the field") {
+  using Catch::Contains;
+  const auto bad = [](const std::string& json, const std::string& says) {
+    INFO(json);
+    CHECK_THROWS_WITH(pe::probe_options_from_json(json), Contains(says));
+  };
+  bad(R"({"norms": "yes"})", "probe option 'norms' must be true or false, not a string");
+  bad(R"({"norms": 1})", "probe option 'norms' must be true or false, not 1");
+  bad(R"({"pair_terms": 2})", "probe option 'pair_terms' must be true, false or an object {head, query, key}, not 2");
+  bad(R"({"pair_terms": [0, 1]})", "probe option 'pair_terms' must be true, false or an object");
+  bad(R"({"pair_terms": {"query": -1}})", "probe option 'pair_terms.query' must be a whole number in [0, 65535], not -1");
+  bad(R"({"pair_terms": {"key": 1.5}})", "probe option 'pair_terms.key' must be a whole number in [0, 65535], not 1.5");
+  bad(R"({"pair_terms": {"head": null}})", "probe option 'pair_terms.head' must be a whole number in [0, 63], not null");
+  bad(R"({"pair_terms": {"head": "1"}})", "probe option 'pair_terms.head' must be a whole number in [0, 63], not a string");
+  bad(R"({"pair_terms": {"row": 1}})", "unknown probe option 'pair_terms.row' (known: head, query, key)");
+
+  auto o = pe::probe_options_from_json(R"({"sentence": "a b c", "norms": true, "pair_terms": {"head": 1, "key": 2}})");
+  CHECK(o.norms);
+  CHECK(o.pair_terms);
+  CHECK(o.pair_head == 1);
+  CHECK(o.pair_query == -1);  // the last token
+  CHECK(o.pair_key == 2);
+  o = pe::probe_options_from_json(R"({"sentence": "a b c", "pair_terms": false, "norms": false})");
+  CHECK_FALSE(o.pair_terms);
+  CHECK_FALSE(o.norms);
+  CHECK(pe::probe_options_from_json(R"({"pair_terms": true})").pair_terms);
+  CHECK(pe::probe_options_from_json(R"({"pair_terms": {}})").pair_terms);
+
+  // Against the sentence and the layer, by the core, before any work.
+  const auto refused = [](const std::string& json, const std::string& says) {
+    INFO(json);
+    CHECK_THROWS_WITH(pe::run_probe(pe::probe_options_from_json(json)), says);
+  };
+  refused(R"({"sentence": "the dog chased the cat", "pair_terms": {"query": 5}})",
+          "probe option 'pair_terms.query' 5 is out of range [0, 4]: the sentence has 5 tokens");
+  refused(R"({"sentence": "dog", "pair_terms": {"key": 1}})",
+          "probe option 'pair_terms.key' 1 is out of range [0, 0]: the sentence has 1 token");
+  refused(R"({"sentence": "the dog", "heads": 4, "pair_terms": {"head": 4}})",
+          "probe option 'pair_terms.head' 4 is out of range [0, 3]: the layer has 4 heads");
+  // Indices past the sentence are fine while pair_terms is off (nothing reads them).
+  auto off = options("the dog");
+  off.schemes = {"rope"};
+  off.pair_key = 9;
+  CHECK_NOTHROW(pe::run_probe(off));
 }

@@ -56,6 +56,7 @@ const std::map<std::string, std::vector<pe::Settings>>& variants() {
               {{"bidirectional", "false"}, {"num_buckets", "6"}, {"max_distance", "5"}}}},
       {"cpe", {{{"seed", "3"}}}},
       {"cope", {{{"npos", "3"}}, {{"npos", "4"}, {"divide", "false"}}}},
+      {"randomized", {{{"inner", "learned"}, {"noise_max_length", "40"}}, {{"inner", "rope"}}}},
   };
   return v;
 }

@@ -87,7 +87,7 @@ export const SERIES = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#
 export const SCHEME_COLORS = {
   none: '#8a8a8a', sinusoidal: '#e69f00', learned: '#cc79a7', rope: '#0072b2', alibi: '#009e73', t5: '#d55e00',
   xpos: '#56b4e9', fope: '#17becf', integer: '#8c564b', binary: '#bcbd22', shaw: '#e7298a', cpe: '#a6761d', cope: '#9467bd',
-  fire: '#c51b7d', kerple: '#4d9221', sandwich: '#7b3294', fourier: '#e08214',
+  fire: '#c51b7d', kerple: '#4d9221', sandwich: '#7b3294', fourier: '#e08214', txl: '#35978f', randomized: '#b2182b',
 };
 
 export function schemeColor(name) {

@@ -14,7 +14,9 @@
 //   logits = LN_f(x) tok_emb^T                          LM head tied to tok_emb, (n, V)
 //   loss = mean over the batch's scored targets (!= -1) of -log softmax(logits)[target]
 //
-// LayerNorm: weight and bias, eps 1e-5, biased variance. Positions are 0..n-1.
+// LayerNorm: weight and bias, eps 1e-5, biased variance. Positions come from the scheme
+// (Scheme::positions): 0..n-1 for every scheme but randomized, which draws them; the
+// input scheme gets draw `draw`, layer l seed_mix(draw, 0xd4a0 + l) (its own draw).
 // Init (GPT-2): every matrix N(0, 0.02), Wo and W2 N(0, 0.02 / sqrt(2 L)), LayerNorm
 // weight 1 and bias 0, b1 = b2 = 0, each tensor from its own stream
 // seed_mix(seed, fnv1a64(name)); scheme tensors from the scheme's init_params with
@@ -106,18 +108,22 @@ class Model {
   ParamBlock& params() { return params_; }
   const ParamBlock& params() const { return params_; }
 
-  // Forward one sequence (n tokens at positions first_position .. first_position + n - 1;
-  // training and evaluation use 0) into cache; returns the summed
+  // Forward one sequence (n tokens at positions first_position .. first_position + n - 1,
+  // or, for randomized, its draw `draw` from [0, L) plus first_position; training and
+  // evaluation use first_position 0 and a draw per sequence, the probe and batch_loss
+  // draw 0) into cache; returns the summed
   // loss over its scored targets (targets may be null: logits and predictions only).
   // Throws pe::Error for a token or target outside the vocabulary or a length the
-  // scheme refuses (learned past max_len).
-  double forward(const int* tokens, const int* targets, int n, ModelCache& cache, int first_position = 0);
+  // scheme refuses (learned past max_len, randomized past noise_max_length).
+  double forward(const int* tokens, const int* targets, int n, ModelCache& cache, int first_position = 0,
+                 std::uint64_t draw = 0);
   // Backward of the last forward of cache: accumulates into params().grad the gradient
   // of loss_scale * (summed loss).
   void backward(float loss_scale, ModelCache& cache);
   void zero_grad();
 
-  // Positions the scheme has an encoding for: max_len for a learned table, 0 for no limit.
+  // Positions the scheme has an encoding for: max_len for a learned table, 0 for no limit;
+  // for randomized, the most tokens it can place (noise_max_length, Scheme::sequence_limit).
   int position_limit() const;
 
   // The attention layer of block l (for the order probe through a trained model).

@@ -46,6 +46,47 @@ struct ProbeOptions {
   // refused with a message before any work.
   int max_tokens = 0;
   double max_work = 0;
+  // Details of one sentence (see "Details" below), off by default so the page's ranking
+  // call over every scheme pays nothing for them.
+  bool norms = false;       // SchemeProbe::norms
+  bool pair_terms = false;  // SchemeProbe::pair_terms, for the logit of:
+  int pair_head = 0;        //   head h in [0, heads)
+  int pair_query = -1;      //   query i in [0, n); -1: the sentence's last token
+  int pair_key = 0;         //   key j in [0, n)
+};
+
+// ---- Details (sentence only; positions as the layer gives them) ---------------------
+// norms: how much the scheme changes the vectors it acts on, per position p:
+//   ratio = |v'| / |v|, cos = cos(v, v') of a vector before (v) and after (v') the hook.
+//   acts_on "input":     v = the token embedding x_p, v' = x_p after encode_input
+//                        (x_p + PE(p); CPE: + its convolution): input_ratio, input_cos (n)
+//   acts_on "query_key": v = q or k of head h (x W^T), v' = after encode_query_key:
+//                        query_ratio, query_cos, key_ratio, key_cos (heads, n). RoPE: ratio 1
+//                        to float32 rounding (times attention_factor); xPos scales them.
+//   acts_on "none":      the scheme changes no vector (it adds to the logits, or nothing;
+//                        CoPE): input_ratio and input_cos as measured, exactly 1.
+// pair_terms (schemes whose rotary_pairs() are not empty: rope, xpos, fope): the logit of
+// head h, query i, key j split by the scheme's pairs (a_k, b_k), s = logit_scale(dh):
+//   terms[k] = s (q'_i[a_k] k'_j[a_k] + q'_i[b_k] k'_j[b_k])    (pairs), in double
+//   rest     = s * sum of q'_i[c] k'_j[c] over the dims in no pair (partial RoPE; else 0)
+//   logit    = s q'_i . k'_j as the layer computes it (float32), before biases and the mask
+// so sum(terms) + rest = logit to float32 rounding. Other schemes get pair_terms_reason.
+struct NormProbe {
+  std::string acts_on;                        // "input", "query_key" or "none"
+  std::vector<double> input_ratio, input_cos;  // (n): acts_on input or none
+  std::vector<double> query_ratio, query_cos;  // (heads, n): acts_on query_key
+  std::vector<double> key_ratio, key_cos;      // (heads, n)
+  int heads = 0, n = 0;                        // the layer's heads and tokens
+};
+struct PairTermsProbe {
+  int head = 0, query = 0, key = 0;
+  bool masked = false;           // causal and key > query: the layer masks this logit
+  std::vector<double> terms;     // (pairs)
+  std::vector<double> inv_freq;  // (pairs) the frequency of pair k (RotaryPairs)
+  std::vector<int> dim_a, dim_b;  // (pairs) its two dimensions in the head
+  double rest = 0;               // dims in no pair
+  double logit = 0;
+  std::string note;              // RotaryPairs::note: what inv_freq means, if not plain
 };
 
 struct SchemeProbe {
@@ -57,6 +98,12 @@ struct SchemeProbe {
   double shift_logit_change_raw = 0;   // as computed
   xt::xtensor<float, 3> attention;          // (heads, n, n)
   xt::xtensor<float, 3> attention_compare;  // (heads, m, m)
+  // Details, only when asked (ProbeOptions::norms, pair_terms):
+  bool has_norms = false;
+  NormProbe norms;
+  bool has_pair_terms = false;
+  PairTermsProbe pair_terms;
+  std::string pair_terms_reason;  // asked, but the scheme rotates no pairs: why
 };
 
 struct ProbeResult {
@@ -98,7 +145,9 @@ double probe_work(const std::vector<std::unique_ptr<Scheme>>& schemes, int n, in
 // number belongs or a number out of range is a pe::Error naming the key.
 //   probe: {sentence, compare: string; schemes: [string]; dim, heads, shift: whole;
 //           seed: whole in [0, 2^53]; causal, weights: boolean;
-//           settings: {scheme: {key: string, number or boolean}}}
+//           settings: {scheme: {key: string, number or boolean}};
+//           norms: boolean; pair_terms: boolean or {head, query, key: whole} (details above;
+//           an object turns them on, absent members keep their defaults)}
 ProbeOptions probe_options_from_json(const std::string& text);
 //   table: {scheme: string; len, dim: whole; heads: whole (default 1); settings: {key: ...}}
 struct TableRequest {

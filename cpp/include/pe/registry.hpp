@@ -24,10 +24,11 @@ const SchemeEntry& find_scheme(const std::string& name);
 std::unique_ptr<Scheme> make_scheme(const std::string& name, const Settings& settings = {});
 
 // Each family registers its schemes (one .cpp per family, in REFERENCE.md order).
-void register_absolute(std::vector<SchemeEntry>& out);  // none sinusoidal learned integer binary
+void register_absolute(std::vector<SchemeEntry>& out);  // none sinusoidal learned integer binary fourier
 void register_rotary(std::vector<SchemeEntry>& out);    // rope xpos fope
 void register_relative(std::vector<SchemeEntry>& out);  // alibi shaw t5
 void register_content(std::vector<SchemeEntry>& out);   // cpe cope
+void register_wrappers(std::vector<SchemeEntry>& out);  // randomized (last: it wraps others)
 
 // Helper for the family files: entry for scheme class S with static info().
 template <class S>

@@ -112,6 +112,15 @@ struct HeadGrad {
   float* dk = nullptr;  // (n, dh), accumulated
 };
 
+// How encode_query_key pairs the dimensions of one head (Site::query_key), so the probe
+// can split a logit q'_i . k'_j into one term per pair (probe.hpp, pair_terms). Dimensions
+// in no pair pass through unchanged (partial RoPE).
+struct RotaryPairs {
+  std::vector<int> dim_a, dim_b;  // (pairs) the two dimensions of pair k
+  std::vector<double> inv_freq;   // (pairs) the frequency pair k turns at (0: it does not turn)
+  std::string note;               // what inv_freq means when the map is not a plain rotation
+};
+
 class Scheme {
  public:
   explicit Scheme(Params p) : params_(std::move(p)) {}
@@ -122,6 +131,23 @@ class Scheme {
   // Raw quantities for positions 0..n-1 (`pe-cli table`). d is the model width for
   // schemes on the input and the head width for rotary schemes. Throws pe::Error.
   virtual Table table(int n, int d, int heads) const = 0;
+
+  // The positions of a sequence of n tokens whose first token sits at `first`, into
+  // pos_out (n); every hook then receives them as `pos`. The model, the trainer and the
+  // probe ask here instead of counting themselves. Default: first + i, whatever `draw`.
+  // randomized overrides it with a sorted draw from [0, noise_max_length), plus first
+  // (so a shift by K still moves every position by K); `draw` picks which draw: the
+  // trainer passes a different one per sequence, evaluation per evaluated sequence, the
+  // probe 0. Throws pe::Error for a sequence the scheme cannot place.
+  virtual void positions(int n, int first, std::uint64_t draw, int* pos_out) const {
+    (void)draw;
+    for (int i = 0; i < n; ++i) pos_out[i] = first + i;
+  }
+  // The most tokens positions() can place (0: no limit). randomized: noise_max_length.
+  virtual int sequence_limit() const { return 0; }
+  // Where this instance acts: info().where, except for a scheme whose settings choose it
+  // (randomized: its inner scheme's site).
+  virtual Site site() const { return info().where; }
 
   // Called once before the hooks of one layer: checks that the scheme fits the shape
   // (throws pe::Error, e.g. an odd rotated width) and precomputes what it needs.
@@ -139,6 +165,13 @@ class Scheme {
 
   // Multiplies q.k before biases. 1/sqrt(dh) unless the reference says otherwise.
   virtual float logit_scale(int dh) const { return 1.0f / std::sqrt(static_cast<float>(dh)); }
+
+  // Site::query_key: the pairs of the prepared head width dh for positions pos (n) (a
+  // dynamic scaling's frequencies depend on them). Empty (no pairs) for the other schemes.
+  virtual RotaryPairs rotary_pairs(int dh, int n, const int* pos) const {
+    (void)dh; (void)n; (void)pos;
+    return {};
+  }
 
   // Site::logits / content (CoPE). Adds head h's bias to a block of scaled logits.
   // out: (b.i1 - b.i0, ld) with column 0 = key b.j0; pos: (n). Entries the causal mask

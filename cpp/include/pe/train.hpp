@@ -11,6 +11,9 @@
 // from the seed by name, so every scheme trained with one seed sees the same sequences
 // from the same initial token embeddings, LayerNorms and projections (the lab's fair
 // comparison). Evaluation draws fresh sequences from another stream of the seed.
+// Positions: each training sequence gets its own position draw, seed_mix(seed_mix(seed,
+// 0x90d5), step * batch + row), and each evaluated sequence one from another stream; only
+// randomized reads them (Scheme::positions), every other scheme places tokens at 0..n-1.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -92,7 +95,7 @@ class Trainer {
 ModelConfig model_config_of(const TrainConfig& c, int vocab);
 
 // Mean loss of a given batch over its scored targets (rows of any lengths, positions
-// 0..T-1 per row); with_grads leaves exactly its gradients in the model's block. Throws
+// 0..T-1 per row; randomized: its draw 0 for every row); with_grads leaves exactly its gradients in the model's block. Throws
 // pe::Error for ragged rows, no scored target, or ids outside the vocabulary.
 double batch_loss(Model& model, const std::vector<std::vector<int>>& tokens,
                   const std::vector<std::vector<int>>& targets, bool with_grads);

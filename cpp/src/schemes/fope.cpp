@@ -242,6 +242,22 @@ void FopeScheme::apply(float* q, float* k, int heads, int n, int dh, const int* 
   rope_rotate_rows(k, heads, n, dh, dh, fc_all.data(), fs_all.data(), stride, RopeLayout::half);
 }
 
+RotaryPairs FopeScheme::rotary_pairs(int dh, int n, const int* pos) const {
+  (void)n; (void)pos;
+  require(dh == prepared_dh_, "fope: rotary_pairs for head width " + std::to_string(dh) + " was not prepared");
+  // Pair k < out mixes every kept frequency; the step eye puts its weight on u_{k step}.
+  const int in = static_cast<int>(freq_.size());
+  const int step = out_ > 0 ? (in + out_ - 1) / out_ : 1;
+  std::vector<double> freq(static_cast<std::size_t>(dh / 2), 0.0);
+  for (int k = 0; k < out_ && k * step < in; ++k) freq[k] = freq_[k * step];
+  RotaryPairs r = rope_pairs(RopeLayout::half, dh, freq);
+  r.note = "each of the first " + std::to_string(out_) +
+           " pairs mixes every kept frequency by fixed noisy per-head coefficients; inv_freq is the frequency on "
+           "its diagonal (the step eye), 0 for the " + std::to_string(dh / 2 - out_) +
+           " padded pairs, which turn by a fixed position-free map";
+  return r;
+}
+
 void FopeScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const {
   apply(q, k, heads, n, dh, pos, 1.0f);
 }

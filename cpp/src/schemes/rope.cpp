@@ -221,6 +221,17 @@ void rope_rotate_rows(float* x, int heads, int n, int dh, int dr, const float* c
   }
 }
 
+RotaryPairs rope_pairs(RopeLayout layout, int dr, const std::vector<double>& inv_freq) {
+  const int pairs = dr / 2;
+  RotaryPairs r;
+  r.inv_freq = inv_freq;
+  for (int k = 0; k < pairs; ++k) {
+    r.dim_a.push_back(layout == RopeLayout::half ? k : 2 * k);
+    r.dim_b.push_back(layout == RopeLayout::half ? k + pairs : 2 * k + 1);
+  }
+  return r;
+}
+
 int rope_encoded_length(const int* pos, int n) {
   if (n <= 0) return 0;
   return *std::max_element(pos, pos + n) + 1;
@@ -287,6 +298,15 @@ void RopeScheme::rotate(float* q, float* k, int heads, int n, int dh, const int*
     }
   rope_rotate_rows(q, heads, n, dh, dr, cs.data(), sn.data(), 0, c.layout);
   rope_rotate_rows(k, heads, n, dh, dr, cs.data(), sn.data(), 0, c.layout);
+}
+
+RotaryPairs RopeScheme::rotary_pairs(int dh, int n, const int* pos) const {
+  require(dh == prepared_dh_, "rope: rotary_pairs for head width " + std::to_string(dh) + " was not prepared");
+  const RopeFreqs f = length_dependent_ ? rope_frequencies(config_, prepared_dr_, rope_encoded_length(pos, n)) : freqs_;
+  RotaryPairs r = rope_pairs(config_.layout, prepared_dr_, f.inv_freq);
+  if (f.attention_factor != 1.0)
+    r.note = "every pair is also scaled by attention_factor " + fmt(f.attention_factor) + " (logits by its square)";
+  return r;
 }
 
 void RopeScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const {

@@ -99,6 +99,14 @@ void XposScheme::apply(float* q, float* k, int heads, int n, int dh, const int* 
   rope_rotate_rows(k, heads, n, dh, dr, kc.data(), ks.data(), 0, layout_);
 }
 
+RotaryPairs XposScheme::rotary_pairs(int dh, int n, const int* pos) const {
+  (void)n; (void)pos;
+  require(dh == prepared_dh_, "xpos: rotary_pairs for head width " + std::to_string(dh) + " was not prepared");
+  RotaryPairs r = rope_pairs(layout_, dh, inv_freq_);
+  r.note = "pair k also decays as zeta_k^((i - j) / scale_base), zeta_k from 0.29 (k = 0, the highest frequency) toward 1 (the lowest)";
+  return r;
+}
+
 void XposScheme::encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const {
   apply(q, k, heads, n, dh, pos, 1.0f);
 }

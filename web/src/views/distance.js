@@ -30,6 +30,7 @@ const MEANING = {
   sandwich: ['the bias from the inner product of the two positions\' sinusoids, scaled per head (logit units)', 'bias (logit units)'],
   fire: ['the MLP\'s bias for the log-transformed distance normalised by the query position, per head (logit units; random until trained)', 'bias (logit units)'],
   txl: ['the position-only term v_h · R(r) of Transformer-XL\'s logit, per head (logit units)', 'v · R(r)'],
+  randomized: ['the inner encoding\'s curve at the drawn positions: PE(I_0) · PE(I_r) (sinusoidal, learned) or q · k rotated by (I_r − I_0)θ (RoPE), r counting tokens, not drawn positions', 'similarity at the drawn positions'],
   cpe: ['the root-mean-square weight with which a token r positions away enters the convolution', 'RMS weight'],
   cope: ['the contextual position of a key r tokens before the query, when every gate is open (positions, not logits)', 'contextual position'],
 };

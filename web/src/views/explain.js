@@ -106,7 +106,7 @@ const FORMULAS = {
   ],
   sandwich: () => [
     block(logit(plus(), frac(row(M('munderover', o('∑'), row(i('k'), eq(), n(1)), row(i('D'), o('/'), n(2))), fn('cos', row(o('('), i('i'), minus(), i('j'), o(')')), sub(i('ω'), i('k'))), minus(), i('D'), o('/'), n(2)), row(n(8), i('h'), o('/'), i('H'))))),
-    'The inner product of the sinusoidal encodings of the two positions, PE(i)·PE(j) = Σ cos((i−j)ω_k), shifted so that distance 0 gives 0 and scaled per head. It falls with distance and then levels off at a plateau instead of falling without bound, unlike ALiBi.',
+    'The inner product of the sinusoidal encodings of the two positions, PE(i)·PE(j) = Σ cos((i−j)ω_k), shifted so that distance 0 gives 0 and scaled per head. It falls with distance and then levels off at a plateau instead of falling without bound, unlike ALiBi. Its point, that a model trained with it keeps working past its training length, only shows in trained models: train it in the lab.',
   ],
   fire: () => [
     block(logit(plus(), fn(sub(i('f'), i('θ')), frac(fn('ψ', row(i('i'), minus(), i('j'))), fn('ψ', fn('max', i('i'), o(','), i('L'))))), o(','), fn('ψ', i('x')), eq(), fn('log', row(i('c'), i('x'), plus(), n(1))))),
@@ -115,6 +115,13 @@ const FORMULAS = {
   fourier: () => [
     block(fn('PE', i('p'), o(','), i('k')), eq(), fn('cos', frac(row(n(2), i('π'), i('k'), i('p')), i('N'))), o(','), sub(i('x'), i('p')), larr(), sub(i('x'), i('p')), plus(), fn('PE', i('p'))),
     'The encoding source article 002 calls FoPE: a fixed table of cosines of the position over the sequence length N, added to the input. It is not FoPE of Hua et al. 2024 (the scheme "fope", which mixes RoPE frequencies on queries and keys). Because cos is even, positions p and N − p get the same encoding: in a five-word sentence, swapping words 1 and 4 changes nothing.',
+  ],
+  randomized: (set) => [
+    block(i('I'), eq(), fn('sort', row(i('n'), txt(' distinct integers drawn uniformly from '), o('{'), n(0), o(','), o('…'), o(','), i('L'), minus(), n(1), o('}')))),
+    set.inner === 'rope'
+      ? block(sub(i('q'), i('i')), o(','), sub(i('k'), i('i')), txt(' rotated by '), sub(i('I'), i('i')), sub(i('θ'), i('k')), txt(' instead of '), i('i'), sub(i('θ'), i('k')))
+      : block(sub(i('x'), i('i')), larr(), sub(i('x'), i('i')), plus(), fn('PE', sub(i('I'), i('i')))),
+    `Each sequence gets its positions drawn at random: n different whole numbers are picked from 0 to L−1 (L = noise_max_length, ${set.noise_max_length ?? 2048} here), sorted, and given to an ordinary encoding (${set.inner ?? 'sinusoidal'} here; sinusoidal, learned or RoPE) in place of 0, 1, …, n−1. Word order survives, because the drawn positions still increase along the sentence, but the gaps between neighbours are random. So even a short training sequence uses positions spread over the whole range up to L, and a test sequence many times longer still lands on positions the model has already seen. As in the reference code, positions are drawn again for every sequence in training and in evaluation (from a seeded stream here); this view uses one fixed draw, the same for both sentences. Its point, length generalisation, only shows in trained models: train it in the lab.`,
   ],
   txl: () => [
     block(sub(i('s'), row(i('i'), i('j'))), eq(), frac(row(row(o('('), qi(), plus(), i('u'), o(')')), dot(), kj(), plus(), row(o('('), qi(), plus(), i('v'), o(')')), dot(), sub(i('W'), i('r')), fn('R', row(i('i'), minus(), i('j')))), sdh())),

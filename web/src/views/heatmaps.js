@@ -30,6 +30,9 @@ function slice(flat, shape, hd) {
   return flat.subarray(hd * n * m, (hd + 1) * n * m);
 }
 
+// Schemes whose point (length extrapolation) needs training to show (issue 12).
+export const TRAINED_POINT = new Set(['kerple', 'sandwich', 'fire', 'randomized']);
+
 export function mountHeatmaps(root, store, engine) {
   const headBar = h('div', { class: 'buttons', role: 'group', 'aria-label': 'Heads to show' });
   const layerBar = h('div', { class: 'buttons', role: 'group', 'aria-label': 'Layer of the trained model' });
@@ -97,6 +100,8 @@ export function mountHeatmaps(root, store, engine) {
           continue;
         }
         const heads = st.head >= 0 && st.head < H ? [st.head] : [...Array(H).keys()];
+        if (!trained && TRAINED_POINT.has(name))
+          col.append(h('p', { class: 'small trained-point', 'data-scheme': name }, `${name} only shows its point in a trained model: it is built to keep a model working past the length it was trained on, which random weights cannot show. `, h('a', { href: '#view=lab' }, 'Train it in the lab'), ', then switch Weights to trained.'));
         if (trained) col.append(h('p', { class: 'small' }, `Trained model, layer ${trained.layers[name].layer} of ${trained.layers[name].of} (causal: a token attends only to itself and earlier tokens).`));
         const size = heads.length > 1 ? 200 : 300;
         data[name] = { heads: [] };

@@ -106,6 +106,8 @@ class FopeScheme : public Scheme {
   void prepare(const LayerShape& shape) override;
   void encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const override;
   void encode_query_key_backward(float* dq, float* dk, int heads, int n, int dh, const int* pos) const override;
+  // Every pair of the head (see the top of this file for what its frequency means).
+  RotaryPairs rotary_pairs(int dh, int n, const int* pos) const override;
 
  private:
   // Applies the map (sign 1) or its transpose (sign -1) to q and k.

@@ -129,6 +129,10 @@ RopeFreqs rope_frequencies(const RopeConfig& c, int dr, int seq_len);
 void rope_rotate_rows(float* x, int heads, int n, int dh, int dr, const float* cos, const float* sin,
                       std::size_t head_stride, RopeLayout layout);
 
+// The pairs of a rotated width dr as `layout` wires them (half: (k, k + dr/2); interleaved:
+// (2k, 2k+1)), each with its frequency inv_freq[k] (dr/2): what rotary_pairs reports.
+RotaryPairs rope_pairs(RopeLayout layout, int dr, const std::vector<double>& inv_freq);
+
 // max(pos) + 1 over pos: (n), 0 when n = 0: HF's seq_len for dynamic and longrope.
 int rope_encoded_length(const int* pos, int n);
 
@@ -148,6 +152,8 @@ class RopeScheme : public Scheme {
   void prepare(const LayerShape& shape) override;
   void encode_query_key(float* q, float* k, int heads, int n, int dh, const int* pos) const override;
   void encode_query_key_backward(float* dq, float* dk, int heads, int n, int dh, const int* pos) const override;
+  // The prepared dr/2 pairs in `layout` with the frequencies of pos; dims dr..dh-1 in none.
+  RotaryPairs rotary_pairs(int dh, int n, const int* pos) const override;
 
  private:
   // Rotates q and k by the angles of pos; sign -1 rotates back (the transpose).
