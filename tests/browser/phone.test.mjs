@@ -10,7 +10,7 @@ before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const VIEWS = ['order', 'heatmaps', 'adds', 'distance', 'length', 'explain', 'lab'];
+const VIEWS = ['order', 'heatmaps', 'adds', 'distance', 'length', 'norms', 'pairs', 'explain', 'lab'];
 
 test('at 390 px every view fits the width, charts stay readable, the maps swipe', async () => {
   const context = await browser.newContext(PHONE);

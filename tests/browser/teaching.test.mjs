@@ -156,9 +156,8 @@ test('shift headline: computed from shift_logit_change (rope and alibi do not no
 test('presets: "Llama 3.1" sets rope with theta 500000 and llama3 scaling in the hash and the controls, with its source', async () => {
   const { page, context, errors } = await open(browser, server.url + '/#scheme=alibi');
   const labels = await page.$$eval('#ctl-preset option', (os) => os.map((o) => o.textContent));
-  for (const l of ['GPT-2', 'BERT', 'T5', 'Llama 2', 'Llama 3.1', 'Mistral / Qwen2', 'GPT-NeoX', 'BLOOM / MPT']) assert.ok(labels.some((x) => x.startsWith(l + ':')), `preset ${l} in ${labels}`);
-  assert.ok(!labels.some((x) => /Phi-3/.test(x)), 'Phi-3 is left out');
-  assert.match(await page.textContent('#controls .preset-sources'), /Phi-3.*not a preset/s);
+  for (const l of ['GPT-2', 'BERT', 'T5', 'Llama 2', 'Llama 3.1', 'Mistral / Qwen2', 'GPT-NeoX', 'Phi-3 mini 128k', 'BLOOM / MPT']) assert.ok(labels.some((x) => x.startsWith(l + ':')), `preset ${l} in ${labels}`);
+  assert.match(await page.textContent('#controls .preset-sources'), /Phi-3.*96 wide/s);
   await page.selectOption('#ctl-preset', 'llama31');
   await settle(page);
   const hash = new URLSearchParams(new URL(page.url()).hash.slice(1));
@@ -193,6 +192,34 @@ test('presets: "Llama 3.1" sets rope with theta 500000 and llama3 scaling in the
   await page.press('input[id^="p-rope-partial"]', 'Enter');
   await settle(page);
   assert.equal(await page.inputValue('#ctl-preset'), '');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the Phi-3 preset: longrope with its 48-number factor lists at 96-wide heads, computed without error', async () => {
+  const { page, context, errors } = await open(browser, server.url + '/#scheme=alibi&view=distance');
+  await page.selectOption('#ctl-preset', 'phi3');
+  await settle(page);
+  const st = await page.evaluate(() => window.peApp.store.get());
+  assert.equal(st.scheme, 'rope');
+  assert.equal(st.dim / st.heads, 96, 'heads as wide as the model\'s');
+  assert.equal(st.settings.rope.scaling, 'longrope');
+  assert.equal(st.settings.rope.long_factor.split(',').length, 48);
+  assert.equal(st.settings.rope.short_factor.split(',').length, 48);
+  assert.equal(await page.inputValue('#ctl-preset'), 'phi3');
+  // The engine takes it: scores for rope, and the table's frequencies are scaled by the lists.
+  const r = await page.evaluate(() => {
+    const s = window.peApp.store.get();
+    const t = window.peApp.engine.table('rope', { len: 8, dim: 96, heads: 1, settings: s.settings.rope });
+    const base = window.peApp.engine.table('rope', { len: 8, dim: 96, heads: 1, settings: { theta: '10000' } });
+    return { inv: Array.from(t.inv_freq.data), base: Array.from(base.inv_freq.data), af: Array.from(t.attention_factor.data) };
+  });
+  assert.equal(r.inv.length, 48);
+  assert.ok(Math.abs(r.inv[47] * 64.76000213623047 - r.base[47]) < 1e-12 * r.base[47] || Math.abs(r.inv[47] * 3.049999999999997 - r.base[47]) < 1e-12 * r.base[47], 'the last pair divided by its factor');
+  assert.ok(Math.abs(r.af[0] - Math.sqrt(1 + Math.log(32) / Math.log(4096))) < 1e-6, `attention factor ${r.af[0]}`);
+  const score = await page.evaluate(() => document.querySelector('#view-order li[data-scheme="rope"]').dataset.score);
+  assert.ok(Number(score) > 0, `rope ranked: ${score}`);
+  assert.equal(await page.locator('#view-distance .scheme-col[data-scheme="rope"] .message').count(), 0, 'no error in the distance view');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -140,9 +140,33 @@ export function computeMain(engine, st) {
   const t1 = performance.now();
   if (ranking.fatal && !Object.keys(ranking.schemes).length) return { ok: false, which: 'a', message: ranking.fatal };
   const picked = pickedOf(st);
-  const detail = probeEach(engine, { ...base, weights: true, settings: settingsFor(st, picked) }, picked);
+  const detail = probeEach(engine, { ...base, weights: true, norms: true, settings: settingsFor(st, picked) }, picked);
   const t2 = performance.now();
   return { ok: true, ranking, detail, ms: { ranking: t1 - t0, detail: t2 - t1 }, trainedMissing: st.trained };
+}
+
+// The logit the "pairs" view splits (head, query, key), clamped to a sentence of n tokens:
+// -1 or an index past the sentence reads as the last token (query) and the first (key).
+export function pairWant(st, n) {
+  const pick = (v, def) => (Number.isInteger(v) && v >= 0 && v < n ? v : def);
+  return { head: Math.min(Math.max(st.head, 0), st.heads - 1), query: pick(st.query, n - 1), key: pick(st.key, 0) };
+}
+export const pairsKey = (st) => JSON.stringify([st.head, st.query, st.key]);
+
+// One logit of each picked scheme split into its rotated pairs (probe option pair_terms):
+// {want, schemes: {name: {pair_terms} | {reason} | {error}}}, one light call per scheme.
+export function computePairs(engine, st, n) {
+  const want = pairWant(st, n);
+  const out = { want, schemes: {} };
+  for (const name of pickedOf(st)) {
+    try {
+      const r = engine.probe({ ...probeBase(st), schemes: [name], weights: false, settings: settingsFor(st, [name]), pair_terms: want }).schemes[name];
+      out.schemes[name] = r.pair_terms ? { pair_terms: r.pair_terms } : { reason: r.pair_terms_reason };
+    } catch (e) {
+      out.schemes[name] = { error: e.message };
+    }
+  }
+  return out;
 }
 
 // Random weights are one draw: the same probe over SPREAD_SEEDS (and the reader's seed,
@@ -191,6 +215,7 @@ export function computeNow(engine, st, shelf = null) {
   if (st.trained && shelf?.schemes().length) return computeTrained(shelf, st);
   const main = computeMain(engine, st);
   if (!main.ok) return main;
+  main.pairs = computePairs(engine, st, main.ranking.tokens?.length || 0);
   const t0 = performance.now();
   const bySeed = {};
   for (const s of spreadSeeds(st.seed)) if (s !== st.seed) bySeed[s] = spreadDistances(engine, st, s);
@@ -205,6 +230,7 @@ export function computeOps(engine) {
   return {
     computeMain: ({ state }) => computeMain(engine, state),
     computeSpread: ({ state, seed }) => spreadDistances(engine, state, seed),
+    computePairs: ({ state, n }) => computePairs(engine, state, n),
   };
 }
 

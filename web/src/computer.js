@@ -3,7 +3,9 @@
 // the compute worker (the page's Web Worker, lab/worker.js, a second instance beside the
 // lab's) in phases, newest request first:
 //   1. computeMain: every scheme's scores and the picked schemes' weights (drawn at once)
-//   2. computeSpread, one seed at a time: the seed spread (the ranking's whiskers)
+//   2. computePairs: the one logit the "pairs" view splits (alone when only the head,
+//      query or key changed: the rest is kept)
+//   3. computeSpread, one seed at a time: the seed spread (the ranking's whiskers)
 // A request made while another runs replaces it: the running phase finishes (a WASM call
 // cannot be interrupted, and the core's work caps keep each short), the rest is dropped.
 // What stays on this thread: the instant refusals (empty, too long), the trained models
@@ -13,10 +15,10 @@
 //
 //   const computer = createComputer(engine, shelf, {onResult, onStatus})
 //   computer.request(st, key)   the state to show (key: what the probe reads of it)
-//   computer.shown()  -> {key, st, result}: the newest result and the state it is for
+//   computer.shown()  -> {key, pkey, st, result}: the newest result and the state it is for
 //   computer.status() -> null, or {phase, done, total, seconds, mode} while working
 //   computer.idle()   -> a promise resolved when no request is pending
-import { precheck, computeTrained, computeNow, assembleSpread, spreadSeeds } from './compute.js';
+import { precheck, computeTrained, computeNow, assembleSpread, spreadSeeds, pairsKey } from './compute.js';
 
 // Small enough to compute on this thread while the worker starts: both sentences under
 // SMALL_CHARS characters (tokens <= characters) at width <= SMALL_DIM (a few ms).
@@ -36,12 +38,13 @@ function computeClient() {
 }
 
 export function createComputer(engine, shelf, { onResult = () => {}, onStatus = () => {} } = {}) {
-  let shown = { key: null, st: null, result: null };
-  let want = null;          // {key, st, t0, phase, done, total}: the newest request not yet answered in full
+  let shown = { key: null, pkey: null, st: null, result: null };
+  let want = null;          // {key, pkey, st, needMain, t0, phase, done, total}: the newest request not yet answered in full
   let running = false;
   let client = null, mode = 'starting';   // 'starting' | 'worker' | 'main thread'
   let ticker = 0;
   const waiters = [];
+  const stats = { main: 0, pairs: 0 };   // worker calls made, for the tests and the console
 
   computeClient().then((c) => {
     client = c;
@@ -69,7 +72,7 @@ export function createComputer(engine, shelf, { onResult = () => {}, onStatus = 
     }
   }
   function settle(job, result, final = true) {
-    shown = { key: job.key, st: job.st, result };
+    shown = { key: job.key, pkey: job.pkey, st: job.st, result };
     if (final && want === job) want = null;
     onResult();
     tick();
@@ -80,11 +83,21 @@ export function createComputer(engine, shelf, { onResult = () => {}, onStatus = 
     running = true;
     const job = want;
     try {
-      job.phase = 'scores';
-      tick();
-      const main = await client.call('computeMain', { state: job.st });
+      let main = shown.result;
+      if (job.needMain) {
+        job.phase = 'scores';
+        tick();
+        stats.main++;
+        main = await client.call('computeMain', { state: job.st });
+        if (want !== job) return;
+        if (!main.ok) return settle(job, main);
+      }
+      job.phase = 'pairs';
+      stats.pairs++;
+      const pairs = await client.call('computePairs', { state: job.st, n: main.ranking.tokens?.length || 0 });
       if (want !== job) return;
-      if (!main.ok) return settle(job, main);
+      main = { ...main, pairs };
+      if (!job.needMain) return settle(job, main);
       settle(job, main, false);   // drawn now; the whiskers follow
       const seeds = spreadSeeds(job.st.seed).filter((s) => s !== job.st.seed);
       Object.assign(job, { phase: 'seeds', done: 0, total: seeds.length });
@@ -108,8 +121,12 @@ export function createComputer(engine, shelf, { onResult = () => {}, onStatus = 
 
   return {
     request(st, key) {
-      if (want ? want.key === key : shown.key === key) return;
-      const job = { key, st, t0: performance.now(), phase: 'waiting', done: 0, total: 0 };
+      const pkey = pairsKey(st);
+      const target = want || shown;
+      if (target.key === key && target.pkey === pkey) return;
+      // Only the logit to split changed: keep the scores, the weights and the spread.
+      const needMain = !(shown.key === key && shown.result?.ok && !shown.result.trained && shown.result.spread);
+      const job = { key, pkey, st, needMain, t0: performance.now(), phase: 'waiting', done: 0, total: 0 };
       // Answers that need no worker: given at once, without a redraw request (the
       // caller is drawing now and reads shown()).
       const now = precheck(engine, st)
@@ -117,7 +134,7 @@ export function createComputer(engine, shelf, { onResult = () => {}, onStatus = 
         ?? (mode === 'main thread' || (mode === 'starting' && small(st)) ? computeNow(engine, st, shelf) : null);
       if (now) {
         want = null;
-        shown = { key, st, result: now };
+        shown = { key, pkey, st, result: now };
         tick();
         return;
       }
@@ -127,9 +144,10 @@ export function createComputer(engine, shelf, { onResult = () => {}, onStatus = 
       pump();
     },
     shown: () => shown,
+    stats,
     // A result known without computing (the first view, precomputed at build time).
     seed(key, st, result) {
-      if (!want && shown.key === null) shown = { key, st, result };
+      if (!want && shown.key === null) shown = { key, pkey: pairsKey(st), st, result };
     },
     status,
     get mode() {
@@ -159,6 +177,7 @@ export function statusText(s) {
   const t = `${s.seconds.toFixed(1)} s`;
   const where = s.mode === 'worker' ? 'in the background' : 'starting the background engine';
   if (s.phase === 'seeds') return `Computing the seed spread ${where}: seed ${s.done + 1} of ${s.total}… (${t}; the page stays usable)`;
+  if (s.phase === 'pairs') return `Splitting the chosen logit into its pairs ${where}… (${t})`;
   if (s.phase === 'scores') return `Computing every scheme's scores ${where}… (${t}; the page stays usable)`;
   return `Starting the background engine for this input… (${t})`;
 }

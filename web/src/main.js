@@ -7,7 +7,7 @@ import './styles.css';
 import { loadEngine } from './engine.js';
 import { createStore } from './state.js';
 import { h, clear } from './dom.js';
-import { computeTrained } from './compute.js';
+import { computeTrained, pairsKey } from './compute.js';
 import { createComputer, drawnState, statusText, probeKey } from './computer.js';
 import firstView from './generated/first-view.json';
 import { createShelf } from './lab/models.js';
@@ -20,10 +20,12 @@ import { mountAdds } from './views/adds.js';
 import { mountDistance } from './views/distance.js';
 import { mountLength } from './views/length.js';
 import { mountExplain } from './views/explain.js';
+import { mountNorms } from './views/norms.js';
+import { mountPairs } from './views/pairs.js';
 import { mountLab } from './views/lab.js';
 import { applyEmbed, postHeight, mountEmbedButton } from './views/embed.js';
 
-const TAB_LABELS = { heatmaps: 'Attention heatmaps', adds: 'What the scheme adds', distance: 'Score vs distance', length: 'Length', explain: 'Explanation', lab: 'Training lab' };
+const TAB_LABELS = { heatmaps: 'Attention heatmaps', adds: 'What the scheme adds', distance: 'Score vs distance', length: 'Length', norms: 'Norm and direction', pairs: 'Frequencies of a score', explain: 'Explanation', lab: 'Training lab' };
 const $ = (id) => document.getElementById(id);
 
 function showNotices(store) {
@@ -90,6 +92,8 @@ async function start() {
     adds: mountAdds($('view-adds'), store, engine),
     distance: mountDistance($('view-distance'), store, engine),
     length: mountLength($('view-length'), store, engine),
+    norms: mountNorms($('view-norms'), store, engine),
+    pairs: mountPairs($('view-pairs'), store, engine),
     explain: mountExplain($('view-explain'), store, engine),
     lab: mountLab($('view-lab'), store, engine, shelf),
   };
@@ -146,7 +150,7 @@ async function start() {
     const result = shown.result;
     // Until the newest result arrives, the views draw the state of the one they have.
     const st = drawnState(current, shown.st);
-    const stale = shown.key !== computeKey(current);
+    const stale = shown.key !== computeKey(current) || shown.pkey !== pairsKey(current);
     for (const v of document.querySelectorAll('.view')) v.setAttribute('aria-busy', String(stale));
     document.body.classList.toggle('stale', stale);
     if (shown.key !== shownKey) {

@@ -4,7 +4,7 @@
 //
 // Hash format (URLSearchParams; only values that differ from the defaults are written):
 //   #a=the+dog+chased+the+cat&b=...&scheme=rope&vs=alibi&dim=64&heads=4&seed=1
-//    &causal=1&shift=16&head=0&len=128&train=64&view=heatmaps&embed=1&hide=controls
+//    &causal=1&shift=16&head=0&query=4&key=0&len=128&train=64&view=heatmaps&embed=1&hide=controls
 //    &p.rope.theta=500000&p.rope.scaling=yarn
 //    &trained=1&layer=1                       (random or trained weights for the probe views)
 //    &lab.task=stories&lab.schemes=none,rope&lab.len=64&lab.steps=150&lab.batch=8
@@ -16,9 +16,9 @@
 
 export const DEFAULT_A = 'the dog chased the cat';
 export const DEFAULT_B = 'the cat chased the dog';
-export const VIEWS = ['order', 'heatmaps', 'adds', 'distance', 'length', 'explain', 'lab'];
+export const VIEWS = ['order', 'heatmaps', 'adds', 'distance', 'length', 'norms', 'pairs', 'explain', 'lab'];
 export const HIDE_FLAGS = ['controls', 'sentences', 'title', 'exports'];
-export const DIMS = [8, 16, 32, 64, 128, 256, 512];
+export const DIMS = [8, 16, 32, 64, 128, 256, 384, 512];
 export const HEADS = [1, 2, 3, 4, 6, 8, 12, 16];
 
 // The training lab (views/lab.js). Defaults: the six schemes of the source articles on
@@ -125,6 +125,10 @@ export function createStore(schemes, { location: loc = window.location, history:
     causal: { def: false, parse: bool },
     shift: { def: 16, parse: int(0, 4096) },
     head: { def: -1, parse: int(-1, 15) },
+    // The logit the "pairs" view splits: query and key token indices (-1: the last token
+    // and the first; an index past the sentence reads as that default).
+    query: { def: -1, parse: int(-1, 65535) },
+    key: { def: -1, parse: int(-1, 65535) },
     len: { def: 128, parse: int(1, 1024) },
     train: { def: 64, parse: int(1, 1024) },
     view: { def: 'heatmaps', parse: oneOf(VIEWS) },

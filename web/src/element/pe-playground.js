@@ -14,7 +14,10 @@ import { loadEngine } from '../engine.js';
 import { createStore } from '../state.js';
 import { h, clear } from '../dom.js';
 import { computeTrained } from '../compute.js';
-import { createComputer, drawnState, statusText, PROBE_KEYS } from '../computer.js';
+import { createComputer, drawnState, statusText, probeKey } from '../computer.js';
+import { pairsKey } from '../compute.js';
+import { mountNorms } from '../views/norms.js';
+import { mountPairs } from '../views/pairs.js';
 import { createShelf } from '../lab/models.js';
 import { exportBar, figureCaption } from '../exports.js';
 import { mountSentences } from '../views/sentences.js';
@@ -30,9 +33,10 @@ import { adoptStyles } from './styles.js';
 
 const TITLES = {
   order: 'Order sensitivity of every scheme', heatmaps: 'Attention heatmaps', adds: 'What the scheme adds',
-  distance: 'Score vs distance', length: 'Length', explain: 'Explanation', lab: 'Training lab',
+  distance: 'Score vs distance', length: 'Length', norms: 'Norm and direction', pairs: 'Which frequencies carry the score',
+  explain: 'Explanation', lab: 'Training lab',
 };
-const MOUNTS = { order: mountOrder, heatmaps: mountHeatmaps, adds: mountAdds, distance: mountDistance, length: mountLength, explain: mountExplain };
+const MOUNTS = { order: mountOrder, heatmaps: mountHeatmaps, adds: mountAdds, distance: mountDistance, length: mountLength, norms: mountNorms, pairs: mountPairs, explain: mountExplain };
 
 // The state keys, taken from the store itself: {name: default}.
 let keyInfo = null;
@@ -145,7 +149,7 @@ export class PePlayground extends HTMLElement {
     };
 
     let frame = 0, labKey = '', labProbe = null, shownKey = null;
-    const computeKey = (st) => JSON.stringify([...PROBE_KEYS.map((k) => st[k]), shelf.version]);
+    const computeKey = (st) => probeKey(st, shelf.version);
     const computer = (this._computer = createComputer(engine, shelf, {
       onResult: () => schedule(),
       onStatus: (s) => {
@@ -166,7 +170,7 @@ export class PePlayground extends HTMLElement {
       const result = shown.result;
       // Until the newest result arrives, the views draw the state of the one they have.
       const st = drawnState(current, shown.st);
-      const stale = shown.key !== computeKey(current);
+      const stale = shown.key !== computeKey(current) || shown.pkey !== pairsKey(current);
       viewsBox.classList.toggle('stale', stale);
       viewsBox.setAttribute('aria-busy', String(stale));
       if (shown.key !== shownKey) {

@@ -60,13 +60,14 @@ export function mountControls(root, store, engine, shelf = null) {
   // (or the default where the preset names none).
   const presetOf = (st) => presets.find((p) => {
     if (p.scheme !== st.scheme) return false;
+    if (Object.entries(p.state || {}).some(([k, v]) => st[k] !== v)) return false;
     const info = schemes.find((x) => x.name === p.scheme);
     return info.params.every((spec) => store.setting(p.scheme, spec.key) === checkSetting(spec, p.settings[spec.key] ?? spec.default));
   }) || null;
   const applyPreset = (id) => {
     const p = presets.find((x) => x.id === id);
     if (!p) return;
-    store.set({ scheme: p.scheme });
+    store.set({ scheme: p.scheme, ...(p.state || {}) });
     for (const k of Object.keys(store.get().settings[p.scheme] || {})) store.setSetting(p.scheme, k, undefined);
     for (const [k, v] of Object.entries(p.settings)) store.setSetting(p.scheme, k, v);
   };
