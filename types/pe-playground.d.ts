@@ -59,6 +59,13 @@ export interface ProbeOptions {
   /** Return the attention weights (attention, attention_compare). */
   weights?: boolean;
   settings?: Settings;
+  /** Tighter caps than the core's: tokens per sentence, multiply-adds per call. */
+  max_tokens?: number;
+  max_work?: number;
+  /** Norm and direction of what each scheme changes (SchemeProbe.norms). */
+  norms?: boolean;
+  /** One logit split into its rotated pairs (SchemeProbe.pair_terms); defaults: head 0, the last query, key 0. */
+  pair_terms?: boolean | { head?: number; query?: number; key?: number };
 }
 
 export interface SchemeProbe {
@@ -76,11 +83,19 @@ export interface SchemeProbe {
   /** (heads, m, m) */
   attention_compare?: Float32Array;
   attention_compare_shape?: number[];
+  /** With norms: true. "input": input_ratio, input_cos (n); "query_key": query_/key_ ratio and cos (heads, n). */
+  norms?: { acts_on: 'input' | 'query_key' | 'none'; shape?: number[]; input_ratio?: Float64Array; input_cos?: Float64Array; query_ratio?: Float64Array; query_cos?: Float64Array; key_ratio?: Float64Array; key_cos?: Float64Array };
+  /** With pair_terms, for rotary schemes: sum(terms) + rest = logit (before biases and the mask). */
+  pair_terms?: { head: number; query: number; key: number; masked: boolean; terms: Float64Array; inv_freq: Float64Array; dim_a: Int32Array; dim_b: Int32Array; rest: number; logit: number; note: string };
+  /** With pair_terms, for schemes that rotate no pairs: why. */
+  pair_terms_reason?: string;
 }
 
 export interface ProbeResult {
   tokens: string[];
   tokens_compare: string[];
+  /** For each token of the sentence, the index of its same occurrence in compare (-1: none). */
+  token_match: Int32Array;
   schemes: Record<string, SchemeProbe>;
 }
 
@@ -143,6 +158,8 @@ export class TrainedModel {
 export class Engine {
   readonly simd: boolean;
   schemes(): SchemeInfo[];
+  /** The core's input limits (cpp/include/pe/limits.hpp). */
+  limits(): { max_tokens: number; max_stream_tokens: number; max_sentence_bytes: number; max_shift: number; max_dim: number; max_heads: number; max_table_len: number; max_table_cells: number; max_probe_work: number };
   table(name: string, options: TableOptions): Record<string, TableEntry>;
   probe(options: ProbeOptions): ProbeResult;
   trainer(options: TrainerOptions): TrainedModel;

@@ -1,8 +1,23 @@
 #include "pe/describe.hpp"
 
+#include "pe/limits.hpp"
 #include "pe/registry.hpp"
 
 namespace pe {
+
+void write_limits_json(JsonWriter& w) {
+  w.begin_object();
+  w.key("max_tokens").value(limits::max_tokens);
+  w.key("max_stream_tokens").value(limits::max_stream_tokens);
+  w.key("max_sentence_bytes").value(static_cast<long long>(limits::max_sentence_bytes));
+  w.key("max_shift").value(limits::max_shift);
+  w.key("max_dim").value(limits::max_dim);
+  w.key("max_heads").value(limits::max_heads);
+  w.key("max_table_len").value(limits::max_table_len);
+  w.key("max_table_cells").value(static_cast<long long>(limits::max_table_cells));
+  w.key("max_probe_work").value(limits::max_probe_work);
+  w.end_object();
+}
 
 void write_schemes_json(JsonWriter& w) {
   w.begin_array();
@@ -80,6 +95,8 @@ void write_probe_json(JsonWriter& w, const ProbeOptions& o, const ProbeResult& r
   for (const auto& t : r.tokens) w.value(t);
   w.end_array().key("tokens_compare").begin_array();
   for (const auto& t : r.tokens_compare) w.value(t);
+  w.end_array().key("token_match").begin_array();
+  for (const int j : r.token_match) w.value(j);
   w.end_array();
   w.key("dim").value(o.dim).key("heads").value(o.heads).key("seed").value(static_cast<long long>(o.seed));
   w.key("causal").value(o.causal).key("shift").value(o.shift);

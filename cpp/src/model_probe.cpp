@@ -96,6 +96,7 @@ ProbeResult run_model_probe(Model& model, const std::vector<std::string>& vocab,
   p.sentence_distance = std::abs(p.sentence_distance_raw) < distance_resolution(std::max(n, m)) ? 0.0
                                                                                              : p.sentence_distance_raw;
   const std::vector<int> match = match_occurrences(r.tokens, r.tokens_compare);
+  r.token_match = match;
   for (int i = 0; i < n; ++i) {
     const int j = match[static_cast<std::size_t>(i)];
     p.token_distance.push_back(j < 0 ? std::numeric_limits<double>::quiet_NaN()

@@ -336,6 +336,7 @@ ProbeResult run_probe(const ProbeOptions& o) {
   const std::vector<float> emb_a = token_embeddings(r.tokens, o.dim);
   const std::vector<float> emb_b = token_embeddings(r.tokens_compare, o.dim);
   const std::vector<int> match = match_occurrences(r.tokens, r.tokens_compare);
+  r.token_match = match;
   AttentionOptions opt;
   opt.keep_weights = o.weights;
 

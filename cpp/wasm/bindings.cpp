@@ -32,6 +32,14 @@ std::string schemes_json() {
   return o.str();
 }
 
+// JSON text of the core's input limits (describe.hpp).
+std::string limits_json() {
+  std::ostringstream o;
+  pe::JsonWriter w(o);
+  pe::write_limits_json(w);
+  return o.str();
+}
+
 // json: {scheme, len, dim, heads, settings: {key: value}}
 // -> {entries: [{name, shape, integer, data: Float64Array}]} or {error}
 val table(std::string json) {
@@ -75,6 +83,7 @@ bool simd_build() {
 
 EMSCRIPTEN_BINDINGS(pe_playground) {
   emscripten::function("schemesJson", &schemes_json);
+  emscripten::function("limitsJson", &limits_json);
   emscripten::function("table", &table);
   emscripten::function("probe", &probe);
   emscripten::function("simdBuild", &simd_build);

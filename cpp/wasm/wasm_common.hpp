@@ -109,6 +109,7 @@ inline val probe_result(const pe::ProbeResult& r, bool weights) {
   for (const auto& t : r.tokens_compare) tokens_compare.call<void>("push", t);
   out.set("tokens", tokens);
   out.set("tokens_compare", tokens_compare);
+  out.set("token_match", typed_copy(r.token_match.data(), r.token_match.size()));
   val schemes = val::object();
   for (const auto& s : r.schemes) {
     val so = val::object();

@@ -57,6 +57,12 @@ export async function schemeNames(page) {
 export async function settle(page) {
   await page.evaluate(async () => {
     const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    // Typed text reaches the state after the sentences' debounce: wait for it first.
+    const typed = () => ['a', 'b'].every((k) => {
+      const el = document.getElementById(`sentence-${k}`);
+      return !el || !window.peApp || el.value === window.peApp.store.get()[k];
+    });
+    for (let t = 0; t < 100 && !typed(); t++) await new Promise((r) => setTimeout(r, 20));
     await frames();
     await window.peApp?.computer?.idle();
     await frames();
@@ -64,7 +70,9 @@ export async function settle(page) {
 }
 
 // Opens every data table (they are built on first open) inside the given element.
+// Waits for the newest result first: a redraw replaces the (closed) tables.
 export async function openTables(page, selector) {
+  await settle(page);
   await page.$$eval(`${selector} details.table-alt`, (ds) => ds.forEach((d) => { d.open = true; }));
   await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} details.table-alt`)].every((d) => d.querySelector('table')), selector);
 }

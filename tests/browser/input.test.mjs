@@ -14,6 +14,7 @@ test('markup typed into a sentence shows as text and runs no script', async () =
   const evil = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> dog';
   await page.fill('#sentence-a', evil);
   await page.fill('#sentence-b', evil);
+  await settle(page);   // the result for the typed text, not the one before it
   await page.waitForFunction(() => [...document.querySelectorAll('.chips button')].some((b) => b.textContent === '<img')
     && document.querySelector('#view-heatmaps svg.heatmap'));
   await page.waitForTimeout(200);

@@ -223,3 +223,24 @@ test('the Phi-3 preset: longrope with its 48-number factor lists at 96-wide head
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('linked hover: a cell of A highlights the same tokens in B (where they moved), in A − B and in the per-token ranking', async () => {
+  const { page, context, errors } = await open(browser, server.url + '/#scheme=sinusoidal&heads=1');
+  await settle(page);
+  const map = (title) => page.locator('#view-heatmaps svg.heatmap').filter({ has: page.locator('.chart-title', { hasText: title }) }).first();
+  const bands = (loc) => loc.evaluate((svg) => ({
+    rows: [...svg.querySelectorAll('.link-band[data-i]')].map((r) => Number(r.dataset.i)).sort(),
+    cols: [...svg.querySelectorAll('.link-band[data-j]')].map((r) => Number(r.dataset.j)).sort(),
+  }));
+  // Query "chased" (A 2), key "dog" (A 1). In B ("the cat chased the dog") they are 2 and 4.
+  await map('· A, head 0').locator('rect.cell[data-i="2"][data-j="1"]').hover();
+  assert.deepEqual(await bands(map('· A, head 0')), { rows: [1, 2], cols: [1, 2] });
+  assert.deepEqual(await bands(map('· B, head 0')), { rows: [2, 4], cols: [2, 4] }, 'B highlights where the words moved');
+  assert.deepEqual(await bands(map('· A − B')), { rows: [1, 2], cols: [1, 2] });
+  const breakdown = page.locator('#breakdown svg.heatmap');
+  assert.deepEqual((await bands(breakdown)).cols, [1, 2], 'the per-token ranking highlights the same tokens');
+  await page.mouse.move(2, 2);
+  assert.deepEqual(await bands(map('· B, head 0')), { rows: [], cols: [] }, 'cleared when the pointer leaves');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

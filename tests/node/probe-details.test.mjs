@@ -109,3 +109,20 @@ test('bad detail options name the field, and the module keeps working', () => {
       assert.ok(e.probe({ sentence: A, schemes: ['rope'], pair_terms: true }).schemes.rope.pair_terms);
     }
 });
+
+// The token match the heatmaps' A − B uses comes from the core (the page does not
+// reimplement it), and the page reads the core's limits instead of copying them.
+test('token_match and limits come from the core, the same in both builds and the CLI', () => {
+  const native = cliJson('probe', '--sentence', 'the dog chased the cat the end', '--compare', 'the cat chased the dog',
+    '--dim', '16', '--heads', '1', '--no-weights', '--scheme', 'none');
+  assert.deepEqual(native.token_match, [0, 4, 2, 3, 1, -1, -1], 'k-th occurrence to k-th occurrence; a third "the" has none');
+  for (const [build, e] of Object.entries(engines)) {
+    const r = e.probe({ sentence: 'the dog chased the cat the end', compare: 'the cat chased the dog', dim: 16, heads: 1, weights: false, schemes: ['none'] });
+    assert.deepEqual(Array.from(r.token_match), native.token_match, build);
+    const lim = e.limits();
+    assert.equal(lim.max_tokens, 4096, build);
+    // The limit is the one the core enforces: one token more is refused.
+    assert.throws(() => e.probe({ sentence: 'x '.repeat(lim.max_tokens + 1), compare: 'x', schemes: ['none'], dim: 8, heads: 1 }), /4096/);
+    e.probe({ sentence: 'x '.repeat(8), compare: 'x', schemes: ['none'], dim: 8, heads: 1 });
+  }
+});

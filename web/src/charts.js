@@ -2,11 +2,23 @@
 // data-table alternative), ranked bars and line charts. Pure builders: they return
 // elements and never read the state. Every label goes in as text.
 import { scaleLinear, scaleLog } from 'd3-scale';
-import { h, s, fmt, uid } from './dom.js';
+import { h, s, fmt, uid, clear } from './dom.js';
 import { MASKED_FILL } from './colors.js';
 
 const FONT = 11;
 const clampLabel = (t, n = 10) => (t.length > n ? t.slice(0, n - 1) + '…' : t);
+
+// Linked hover: every linked heatmap (weakly held, so redrawn charts can go) in the same
+// document or shadow root as the source highlights the rows and columns of `keys`.
+const linked = new Set();
+export function linkHover(source, keys) {
+  const root = source.getRootNode();
+  for (const ref of linked) {
+    const svg = ref.deref();
+    if (!svg) { linked.delete(ref); continue; }
+    if (svg.isConnected && svg.getRootNode() === root) svg._linkHighlight(keys);
+  }
+}
 
 // Cell under a pointer event, in (row, col), or null.
 function cellAt(svg, ev, x0, y0, cw, ch, rows, cols) {
@@ -24,7 +36,10 @@ function cellAt(svg, ev, x0, y0, cw, ch, rows, cols) {
 // values: (rows * cols) row-major. scale: value -> colour.
 // readout(i, j, v) -> text for the hover line. masked(i, j) -> true draws the cell in the
 // masked style (neutral grey, hatched; class "masked"), not as a value. Returns {figure, svg}.
-export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title, rowAxis, colAxis, readout, maxSize = 300, legend, tableLimit = 4096, describe, masked = null }) {
+// link: {rows: [key], cols: [key]} names the token of each row and column (e.g. "a3": token
+// 3 of sentence A; null: not a token); hovering a cell then highlights the same tokens'
+// rows and columns in every linked chart of the same document (linkHover below).
+export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title, rowAxis, colAxis, readout, maxSize = 300, legend, tableLimit = 4096, describe, masked = null, link = null }) {
   // Cells may be rectangular (e.g. 128 positions x 8 pairs); labels only when legible.
   const cw = Math.max(1, Math.min(26, Math.floor(maxSize / cols)));
   const ch = Math.max(1, Math.min(26, Math.floor(maxSize / rows)));
@@ -74,7 +89,17 @@ export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title
   if (colAxis) svg.append(s('text', { x: left + (cols * cw) / 2, y: height - 8, 'text-anchor': 'middle', class: 'axis' }, colAxis));
   if (rowAxis) svg.append(s('text', { x: 10, y: top + (rows * ch) / 2, transform: `rotate(-90 10 ${top + (rows * ch) / 2})`, 'text-anchor': 'middle', class: 'axis' }, rowAxis));
   const cursor = s('rect', { class: 'cursor', width: cw, height: ch, x: -100, y: -100, fill: 'none' });
-  svg.append(cursor);
+  const bands = s('g', { class: 'link-bands' });
+  svg.append(bands, cursor);
+  if (link) {
+    svg._linkHighlight = (keys) => {
+      clear(bands);
+      if (!keys.length) return;
+      link.rows?.forEach((k, i) => k && keys.includes(k) && bands.append(s('rect', { x: left, y: top + i * ch, width: cols * cw, height: ch, class: 'link-band', dataset: { i } })));
+      link.cols?.forEach((k, j) => k && keys.includes(k) && bands.append(s('rect', { x: left + j * cw, y: top, width: cw, height: rows * ch, class: 'link-band', dataset: { j } })));
+    };
+    linked.add(new WeakRef(svg));
+  }
 
   const out = h('output', { class: 'readout', 'aria-live': 'polite' }, '\u00a0');
   const text = (i, j) => (readout ? readout(i, j, values[i * cols + j]) : `(${i}, ${j}): ${fmt(values[i * cols + j], 6)}`) + (masked && masked(i, j) ? ' (masked: the causal mask hides this key from this query)' : '');
@@ -84,11 +109,16 @@ export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title
     cursor.setAttribute('x', left + j * cw);
     cursor.setAttribute('y', top + i * ch);
     out.textContent = text(i, j);
+    if (link) linkHover(svg, [link.rows?.[i], link.cols?.[j]].filter(Boolean));
   };
   svg.addEventListener('pointermove', (ev) => {
     const c = cellAt(svg, ev, left, top, cw, ch, rows, cols);
     if (c) show(...c);
   });
+  if (link) {
+    svg.addEventListener('pointerleave', () => linkHover(svg, []));
+    svg.addEventListener('blur', () => linkHover(svg, []));
+  }
   svg.addEventListener('keydown', (ev) => {
     const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     const m = moves[ev.key];

@@ -18,7 +18,6 @@ export const PAGE_MAX_TOKENS = 512;
 export const PAGE_MAX_WORK = 2e10;  // the core's units (limits.hpp): about 0.4 s natively
 // Refusals that concern the whole call, not one scheme: no scheme-by-scheme retry.
 const WHOLE_CALL = /past the budget|more than \d+ tokens|is empty|not valid UTF-8/;
-export const CORE_MAX_TOKENS = 4096;
 
 // Empty to a reader: white space and invisible characters only (zero-width space and
 // joiners, word joiner, BOM), which would otherwise become tokens no one can see.
@@ -50,6 +49,7 @@ function probeEach(engine, base, names) {
       const r = engine.probe({ ...base, schemes: [n] });
       res.tokens = r.tokens;
       res.tokens_compare = r.tokens_compare;
+      res.token_match = r.token_match;
       res.schemes[n] = r.schemes[n];
     } catch (e) {
       res.errors[n] = e.message;
@@ -73,6 +73,7 @@ export function computeTrained(shelf, st) {
       const r = model.probe({ sentence: st.a, compare: st.b, layer, shift: st.shift });
       res.tokens = r.tokens;
       res.tokens_compare = r.tokens_compare;
+      res.token_match = r.token_match;
       res.schemes[n] = r.schemes[n];
       res.layers[n] = { layer, of: config.layers };
       res.heads[n] = config.heads;
@@ -83,7 +84,7 @@ export function computeTrained(shelf, st) {
   const t1 = performance.now();
   if (!res.tokens) return { ok: false, which: 'a', message: `Trained models: ${Object.values(res.errors)[0]}` };
   const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
-  const detail = { tokens: res.tokens, tokens_compare: res.tokens_compare, schemes: {}, errors: {}, layers: res.layers, heads: res.heads };
+  const detail = { tokens: res.tokens, tokens_compare: res.tokens_compare, token_match: res.token_match, schemes: {}, errors: {}, layers: res.layers, heads: res.heads };
   for (const n of picked) {
     if (res.schemes[n]) detail.schemes[n] = res.schemes[n];
     else detail.errors[n] = res.errors[n] || `no trained model for ${n}: add it to the lab's schemes and train, or load its model file (trained: ${names.join(', ')})`;
@@ -106,7 +107,7 @@ export function precheck(engine, st) {
     const words = roughWords(text);
     if (words > PAGE_MAX_WORDS) {
       let core = '';
-      if (words > CORE_MAX_TOKENS) {
+      if (words > engine.limits().max_tokens) {
         // Let the core say why (its tokenizer refuses before any computation).
         try {
           engine.probe({ sentence: text, compare: 'x', schemes: [all[0]], dim: 8, heads: 1, weights: true });

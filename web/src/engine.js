@@ -4,6 +4,7 @@
 //
 //   const engine = await loadEngine();            // or loadEngine({ simd: false })
 //   engine.schemes()   -> [{name, title, where, acts_on, summary, paper, source, params}]
+//   engine.limits()    -> the core's input limits {max_tokens, max_shift, ...} (limits.hpp)
 //   engine.table(name, {len, dim, heads, settings}) -> {name: {shape, integer, data}}
 //   engine.probe({sentence, compare, schemes, dim, heads, seed, causal, shift, weights,
 //                 settings: {scheme: {key: value}}})
@@ -48,6 +49,13 @@ export class Engine {
   schemes() {
     if (!this._schemes) this._schemes = JSON.parse(this.module.schemesJson());
     return this._schemes;
+  }
+
+  // The core's input limits (limits.hpp): {max_tokens, max_stream_tokens, max_sentence_bytes,
+  // max_shift, max_dim, max_heads, max_table_len, max_table_cells, max_probe_work}.
+  limits() {
+    if (!this._limits) this._limits = JSON.parse(this.module.limitsJson());
+    return this._limits;
   }
 
   // Options cross as JSON text: the core checks every field's type and range and names

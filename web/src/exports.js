@@ -15,7 +15,7 @@ text { font: 11px system-ui, sans-serif; fill: #1a1a1a; }
 .grid { stroke: #e5e5e5; }
 .axis-zero { stroke: #888; }
 .marker { stroke: #b35806; stroke-dasharray: 4 3; }
-.guide, .cursor { display: none; }
+.guide, .cursor, .link-bands { display: none; }
 .bar-fill { fill: #31688e; }
 .bar.selected .bar-fill { fill: #b35806; }
 .zero { stroke: #1a1a1a; stroke-width: 2; }

@@ -109,6 +109,8 @@ struct SchemeProbe {
 struct ProbeResult {
   std::vector<std::string> tokens;          // (n)
   std::vector<std::string> tokens_compare;  // (m)
+  std::vector<int> token_match;             // (n) the index in compare of each token's same
+                                            // occurrence (match_occurrences), -1 when none
   std::vector<SchemeProbe> schemes;
 };
 

@@ -13,17 +13,6 @@ import { toCsv } from '../exports.js';
 
 export const MAX_HEATMAP_TOKENS = 64;
 
-// For each token of A, the index of the same token (same occurrence) in B, or -1.
-export function matchTokens(a, b) {
-  const seen = new Map();
-  const where = new Map();
-  b.forEach((t, k) => (where.get(t) || where.set(t, []).get(t)).push(k));
-  return a.map((t) => {
-    const c = seen.get(t) || 0;
-    seen.set(t, c + 1);
-    return where.get(t)?.[c] ?? -1;
-  });
-}
 
 function slice(flat, shape, hd) {
   const [, n, m] = shape;
@@ -82,7 +71,11 @@ export function mountHeatmaps(root, store, engine) {
       const d = result.detail;
       const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
       const ta = d.tokens || [], tb = d.tokens_compare || [];
-      const match = matchTokens(ta, tb);
+      // For each token of A, the index of its same occurrence in B (-1: none), from the probe.
+      const match = Array.from(d.token_match || []);
+      // Linked hover keys: A's tokens by index, B's by the A token they match.
+      const keyA = ta.map((_, i) => `a${i}`);
+      const keyB = tb.map((_, k) => { const i = match.indexOf(k); return i >= 0 ? `a${i}` : `b${k}`; });
       const svgs = [];
       const data = {};
       for (const name of picked) {
@@ -121,10 +114,10 @@ export function mountHeatmaps(root, store, engine) {
           const maskA = causal ? (i, j) => j > i : null;
           const maskD = causal ? (i, j) => j > i && match[j] > match[i] : null;
           const q = (toks) => (i, j, v) => `query "${toks[i]}" (#${i}) → key "${toks[j]}" (#${j}): ${fmt(v, 6)}`;
-          const fa = heatmap({ values: A, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: seq, title: `${name} · A, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(ta), masked: maskA });
-          const fb = heatmap({ values: B, rows: m, cols: m, rowLabels: tb, colLabels: tb, scale: seq, title: `${name} · B, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(tb), masked: maskA });
+          const fa = heatmap({ values: A, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: seq, title: `${name} · A, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(ta), masked: maskA, link: { rows: keyA, cols: keyA } });
+          const fb = heatmap({ values: B, rows: m, cols: m, rowLabels: tb, colLabels: tb, scale: seq, title: `${name} · B, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(tb), masked: maskA, link: { rows: keyB, cols: keyB } });
           const fd = heatmap({
-            values: diff, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: dv, title: `${name} · A − B (B in A's order), head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, masked: maskD,
+            values: diff, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: dv, title: `${name} · A − B (B in A's order), head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, masked: maskD, link: { rows: keyA, cols: keyA },
             readout: (i, j, v) => `"${ta[i]}" → "${ta[j]}": A ${fmt(A[i * n + j], 6)} − B ${match[i] < 0 || match[j] < 0 ? '(no match)' : fmt(B[match[i] * m + match[j]], 6)} = ${fmt(v, 6)}`,
           });
           row.append(h('div', { class: 'maps' }, fa.figure, fb.figure, fd.figure));

@@ -150,7 +150,7 @@ export function mountOrder(root, store, engine) {
         const scale = distanceScale();
         const fig = heatmap({
           values: vals, rows: ok.length, cols: n, rowLabels: ok.map((d) => d.key), colLabels: r.tokens, scale,
-          title: 'Per token: 1 - cos(output in A, output of the same token in B)', maxSize: 420,
+          title: 'Per token: 1 - cos(output in A, output of the same token in B)', maxSize: 420, link: { rows: null, cols: r.tokens.map((_, j) => `a${j}`) },
           readout: (i, j, v) => `${ok[i].key}, token "${r.tokens[j]}" (#${j}): ${Number.isNaN(v) ? 'no match in B' : fmt(v, 6)}`,
           legend: legendBar(scale, 0, DISTANCE_RANGE, 'token distance, 1 − cos (fixed scale for every scheme)', { ticks: [0, DISTANCE_RANGE / 2, DISTANCE_RANGE], clipped: true }),
         });
