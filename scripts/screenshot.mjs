@@ -13,13 +13,13 @@ const out = path.resolve(root, k > 0 ? process.argv[k + 1] : 'web/docs/playgroun
 const server = await startStaticServer({ dir: path.join(root, 'dist') });
 const browser = await launchChromium();
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1500 }, colorScheme: 'light', deviceScaleFactor: 1 });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', deviceScaleFactor: 1 });
   const page = await context.newPage();
   await page.goto(server.url + '/#scheme=rope&vs=alibi&causal=1');
   await page.waitForSelector('body.ready', { state: 'attached' });
   await page.evaluate(() => window.peApp.computer.idle());
   await page.waitForTimeout(300);
-  await page.screenshot({ path: out, clip: { x: 0, y: 0, width: 1280, height: 1500 } });
+  await page.screenshot({ path: out, clip: { x: 0, y: 0, width: 1280, height: 800 } });
   console.error(`wrote ${path.relative(root, out)}`);
 } finally {
   await browser.close();

@@ -58,7 +58,7 @@ test('axe: the lab after a short training run (trained probe, sampling, model fi
 test('keyboard: the sentences, controls and tabs are reachable with Tab', async () => {
   const { page, context } = await open(browser, server.url + '/');
   const seen = new Set();
-  for (let k = 0; k < 60; k++) {
+  for (let k = 0; k < 100; k++) {
     await page.keyboard.press('Tab');
     const id = await page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('role') || document.activeElement?.tagName);
     seen.add(id);

@@ -244,3 +244,24 @@ test('linked hover: a cell of A highlights the same tokens in B (where they move
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the main picture: A | B | A − B of one head, side by side and above the fold on a 1280 x 800 screen', async () => {
+  const { page, context, errors } = await open(browser, server.url + '/#scheme=rope', { contextOptions: { viewport: { width: 1280, height: 800 } } });
+  await settle(page);
+  const maps = await page.$$eval('#view-main svg.heatmap', (svgs) => svgs.map((s) => {
+    const r = s.getBoundingClientRect();
+    return { title: s.querySelector('.chart-title').textContent, top: Math.round(r.top), bottom: r.bottom, left: r.left, width: r.width };
+  }));
+  assert.deepEqual(maps.map((m) => m.title), ['rope · A, head 0', 'rope · B, head 0', 'rope · A − B, head 0']);
+  assert.ok(maps.every((m) => m.top === maps[0].top), 'one row');
+  assert.ok(maps[1].left > maps[0].left && maps[2].left > maps[1].left, 'A, B, A − B from left to right');
+  assert.ok(maps.every((m) => m.bottom <= 800), `above the fold: bottoms ${maps.map((m) => Math.round(m.bottom))}`);
+  assert.ok(maps.every((m) => m.width >= 240), 'big enough to read');
+  // Its head picker sets the head in the link; the maps follow.
+  await page.click('#view-main button:text-is("2")');
+  await settle(page);
+  assert.match(await page.evaluate(() => location.hash), /head=2/);
+  assert.equal(await page.textContent('#view-main svg.heatmap .chart-title'), 'rope · A, head 2');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

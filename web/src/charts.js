@@ -39,10 +39,10 @@ function cellAt(svg, ev, x0, y0, cw, ch, rows, cols) {
 // link: {rows: [key], cols: [key]} names the token of each row and column (e.g. "a3": token
 // 3 of sentence A; null: not a token); hovering a cell then highlights the same tokens'
 // rows and columns in every linked chart of the same document (linkHover below).
-export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title, rowAxis, colAxis, readout, maxSize = 300, legend, tableLimit = 4096, describe, masked = null, link = null }) {
+export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title, rowAxis, colAxis, readout, maxSize = 300, legend, tableLimit = 4096, describe, masked = null, link = null, maxCell = 26 }) {
   // Cells may be rectangular (e.g. 128 positions x 8 pairs); labels only when legible.
-  const cw = Math.max(1, Math.min(26, Math.floor(maxSize / cols)));
-  const ch = Math.max(1, Math.min(26, Math.floor(maxSize / rows)));
+  const cw = Math.max(1, Math.min(maxCell, Math.floor(maxSize / cols)));
+  const ch = Math.max(1, Math.min(maxCell, Math.floor(maxSize / rows)));
   const labelled = rowLabels && Math.min(cw, ch) >= 11;
   const left = labelled ? 64 : 34, top = labelled ? 58 : 22;
   const width = Math.max(left + cols * cw + 8, Math.ceil(title.length * 7.2) + 4), height = top + rows * ch + 26;

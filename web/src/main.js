@@ -63,6 +63,7 @@ function firstPaint() {
     const result = revive(structuredClone(firstView.result));
     const slot = (id) => $(id).appendChild(h('div', { class: 'first-paint' }));
     mountSentences(slot('sentences'), store).render(st);
+    mountHeatmaps(slot('view-main'), store, stub, { main: true }).render(st, result);
     mountOrder(slot('view-order'), store, stub).render(st, result);
     if (st.view === 'heatmaps') {
       $('view-heatmaps').hidden = false;
@@ -86,6 +87,7 @@ async function start() {
   const shelf = createShelf(engine);
   const sentences = mountSentences($('sentences'), store);
   const controls = mountControls($('controls'), store, engine, shelf);
+  const mainPicture = mountHeatmaps($('view-main'), store, engine, { main: true });
   const order = mountOrder($('view-order'), store, engine);
   const detail = {
     heatmaps: mountHeatmaps($('view-heatmaps'), store, engine),
@@ -162,6 +164,8 @@ async function start() {
     const active = st.view === 'order' && !st.embed ? 'heatmaps' : st.view;
     document.body.dataset.view = st.view;
     const orderShown = !st.embed || st.view === 'order';
+    $('view-main').hidden = st.embed;
+    if (!st.embed) mainPicture.render(st, result);
     if (orderShown) order.render(st, result);
     for (const b of tabButtons) {
       const on = b.dataset.view === active;

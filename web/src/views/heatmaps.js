@@ -3,6 +3,8 @@
 // token order (k-th occurrence to k-th occurrence), so "none" without a mask shows an
 // exact zero difference. Hover or arrow keys read exact values; each map has a table.
 // With trained weights, the maps are one layer of the trained model (layer buttons).
+// {main: true} is the page's main picture above the fold: the picked scheme only, one
+// head (the chosen one, else head 0), large, with a head picker and no tables.
 // Every map shares one fixed scale (colors.js): weights on [0, 1], A - B on
 // [-DIFF_RANGE, DIFF_RANGE], rounding below FLOAT_ZERO drawn as 0, and keys hidden by the
 // causal mask drawn masked (grey, hatched), not as a zero weight; one legend says so.
@@ -22,18 +24,21 @@ function slice(flat, shape, hd) {
 // Schemes whose point (length extrapolation) needs training to show (issue 12).
 export const TRAINED_POINT = new Set(['kerple', 'sandwich', 'fire', 'randomized']);
 
-export function mountHeatmaps(root, store, engine) {
+export function mountHeatmaps(root, store, engine, { main = false } = {}) {
   const headBar = h('div', { class: 'buttons', role: 'group', 'aria-label': 'Heads to show' });
   const layerBar = h('div', { class: 'buttons', role: 'group', 'aria-label': 'Layer of the trained model' });
   const legends = h('div', { class: 'legends scale-legend' });
   const grid = h('div', { class: 'side-by-side' });
-  root.append(headBar, layerBar, legends, grid);
+  // The main picture puts the maps first and their colour bars under them.
+  if (main) root.append(headBar, layerBar, grid, legends);
+  else root.append(headBar, layerBar, legends, grid);
   let current = null;
 
   function renderHeads(st, heads) {
     clear(headBar);
-    const mk = (v, label) => h('button', { type: 'button', 'aria-pressed': String(st.head === v), onclick: () => store.set({ head: v }) }, label);
-    headBar.append(h('span', { class: 'small' }, 'Heads:'), mk(-1, 'all'));
+    const mk = (v, label) => h('button', { type: 'button', 'aria-pressed': String(st.head === v || (main && v === 0 && st.head < 0)), onclick: () => store.set({ head: v }) }, label);
+    headBar.append(h('span', { class: 'small' }, main ? 'Head:' : 'Heads:'));
+    if (!main) headBar.append(mk(-1, 'all'));
     for (let k = 0; k < heads; k++) headBar.append(mk(k, String(k)));
   }
 
@@ -69,7 +74,7 @@ export function mountHeatmaps(root, store, engine) {
       if (causal) legends.append(maskedLegend(maskedText));
       const layout = [];
       const d = result.detail;
-      const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
+      const picked = main ? [st.scheme] : [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
       const ta = d.tokens || [], tb = d.tokens_compare || [];
       // For each token of A, the index of its same occurrence in B (-1: none), from the probe.
       const match = Array.from(d.token_match || []);
@@ -92,11 +97,12 @@ export function mountHeatmaps(root, store, engine) {
           col.append(h('p', { class: 'message' }, `Heatmaps are drawn for sentences of up to ${MAX_HEATMAP_TOKENS} tokens (these have ${n} and ${m}); the scores above cover the whole text.`));
           continue;
         }
-        const heads = st.head >= 0 && st.head < H ? [st.head] : [...Array(H).keys()];
-        if (!trained && TRAINED_POINT.has(name))
+        const heads = st.head >= 0 && st.head < H ? [st.head] : main ? [0] : [...Array(H).keys()];
+        if (!trained && !main && TRAINED_POINT.has(name))
           col.append(h('p', { class: 'small trained-point', 'data-scheme': name }, `${name} only shows its point in a trained model: it is built to keep a model working past the length it was trained on, which random weights cannot show. `, h('a', { href: '#view=lab' }, 'Train it in the lab'), ', then switch Weights to trained.'));
         if (trained) col.append(h('p', { class: 'small' }, `Trained model, layer ${trained.layers[name].layer} of ${trained.layers[name].of} (causal: a token attends only to itself and earlier tokens).`));
         const size = heads.length > 1 ? 200 : 300;
+        const maxCell = main ? 36 : 26;   // the main picture reads from across a room
         data[name] = { heads: [] };
         for (const hd of heads) {
           const A = slice(sc.attention, sc.attention_shape, hd);
@@ -114,10 +120,10 @@ export function mountHeatmaps(root, store, engine) {
           const maskA = causal ? (i, j) => j > i : null;
           const maskD = causal ? (i, j) => j > i && match[j] > match[i] : null;
           const q = (toks) => (i, j, v) => `query "${toks[i]}" (#${i}) → key "${toks[j]}" (#${j}): ${fmt(v, 6)}`;
-          const fa = heatmap({ values: A, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: seq, title: `${name} · A, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(ta), masked: maskA, link: { rows: keyA, cols: keyA } });
-          const fb = heatmap({ values: B, rows: m, cols: m, rowLabels: tb, colLabels: tb, scale: seq, title: `${name} · B, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, readout: q(tb), masked: maskA, link: { rows: keyB, cols: keyB } });
+          const fa = heatmap({ values: A, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: seq, title: `${name} · A, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, maxCell, readout: q(ta), masked: maskA, link: { rows: keyA, cols: keyA } });
+          const fb = heatmap({ values: B, rows: m, cols: m, rowLabels: tb, colLabels: tb, scale: seq, title: `${name} · B, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, maxCell, readout: q(tb), masked: maskA, link: { rows: keyB, cols: keyB } });
           const fd = heatmap({
-            values: diff, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: dv, title: `${name} · A − B (B in A's order), head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, masked: maskD, link: { rows: keyA, cols: keyA },
+            values: diff, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: dv, title: main ? `${name} · A − B, head ${hd}` : `${name} · A − B (B in A's order), head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, maxCell, masked: maskD, link: { rows: keyA, cols: keyA },
             readout: (i, j, v) => `"${ta[i]}" → "${ta[j]}": A ${fmt(A[i * n + j], 6)} − B ${match[i] < 0 || match[j] < 0 ? '(no match)' : fmt(B[match[i] * m + match[j]], 6)} = ${fmt(v, 6)}`,
           });
           row.append(h('div', { class: 'maps' }, fa.figure, fb.figure, fd.figure));
