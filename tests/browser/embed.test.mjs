@@ -113,6 +113,7 @@ test('the embed builder picks the view, the hidden parts, the height and the kin
   const embedded = await open(browser, src.href);
   assert.equal(await embedded.page.isVisible('#view-distance'), true);
   assert.equal(await embedded.page.isVisible('#controls'), false);
+  assert.equal(await embedded.page.isVisible('#sentences'), false, 'the distance view does not read the sentences: an embed of it leaves them out');
   assert.equal(await embedded.page.locator('#view-distance .exports').isVisible(), false);
   assert.deepEqual([...errors, ...embedded.errors], []);
   await embedded.context.close();

@@ -14,6 +14,7 @@ import { loadEngine } from '../engine.js';
 import { createStore } from '../state.js';
 import { h, clear } from '../dom.js';
 import { computeTrained } from '../compute.js';
+import { SENTENCE_VIEWS } from '../views/embed.js';
 import { createComputer, drawnState, statusText, probeKey } from '../computer.js';
 import { pairsKey } from '../compute.js';
 import { mountNorms } from '../views/norms.js';
@@ -178,9 +179,9 @@ export class PePlayground extends HTMLElement {
         if (result) sentences.message(result.which, result.ok ? '' : result.message);
       }
       const hide = (f) => st.hide.includes(f);
-      sentencesBox.hidden = hide('sentences');
+      sentencesBox.hidden = hide('sentences') || !SENTENCE_VIEWS.has(st.view);   // only what the view uses
       controlsBox.hidden = hide('controls');
-      if (!hide('sentences')) sentences.render(current);
+      if (!sentencesBox.hidden) sentences.render(current);
       if (!hide('controls')) controls.render(current);
       const view = viewOf(st.view);
       for (const [k, section] of Object.entries(sections)) {

@@ -7,10 +7,15 @@ import { HIDE_FLAGS } from '../state.js';
 
 export const HEIGHT_MESSAGE = 'pe-playground:height';
 
+// Views that read the sentences; an embed of any other view (a scheme's tables, its
+// distance curve, its formula) leaves the sentences out: it shows only what it uses.
+export const SENTENCE_VIEWS = new Set(['order', 'heatmaps', 'norms', 'pairs', 'lab']);
+
 export function applyEmbed(st) {
   const b = document.body;
   b.classList.toggle('embed', st.embed);
-  for (const f of ['controls', 'sentences', 'title', 'exports']) b.classList.toggle(`hide-${f}`, st.embed && st.hide.includes(f));
+  for (const f of ['controls', 'sentences', 'title', 'exports'])
+    b.classList.toggle(`hide-${f}`, st.embed && (st.hide.includes(f) || (f === 'sentences' && !SENTENCE_VIEWS.has(st.view))));
 }
 
 let observer = null;
