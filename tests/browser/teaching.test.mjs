@@ -265,3 +265,36 @@ test('the main picture: A | B | A − B of one head, side by side and above the 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('motion on change: bars grow or shrink and cells change colour from where they were, never with reduced motion, never in an export', async () => {
+  for (const reducedMotion of ['no-preference', 'reduce']) {
+    const { page, context, errors } = await open(browser, server.url + '/#scheme=sinusoidal&b=the+dog+chased+the+cat', { contextOptions: { reducedMotion } });
+    await settle(page);
+    assert.equal(await page.locator('#view-order animate, #view-main animate').count(), 0, 'nothing moves on the first drawing');
+    await page.locator('#sentences button', { hasText: /^Reverse/ }).click();
+    // Read the drawing while it moves (a later redraw with the same numbers, such as the
+    // seed spread arriving, continues the motion until it ends).
+    if (reducedMotion === 'reduce') await settle(page);
+    else await page.waitForFunction(() => document.querySelectorAll('#ranking svg.bars animate').length > 0 && document.querySelectorAll('#view-main animate').length > 0, null, { timeout: 5000 });
+    const moving = await page.evaluate(() => ({
+      bars: [...document.querySelectorAll('#ranking svg.bars animate')].map((a) => [a.getAttribute('attributeName'), Number(a.getAttribute('from')), Number(a.getAttribute('to'))]),
+      cells: [...document.querySelectorAll('#view-main svg.heatmap rect.cell animate')].map((a) => [a.getAttribute('from'), a.getAttribute('to'), a.parentNode.getAttribute('fill')]),
+    }));
+    if (reducedMotion === 'reduce') {
+      assert.deepEqual(moving, { bars: [], cells: [] }, 'reduced motion: nothing animates');
+    } else {
+      // B was A: every order-sensitive bar grew from zero width; the A − B cells left the zero colour.
+      assert.ok(moving.bars.length >= 10, `${moving.bars.length} bars move`);
+      assert.ok(moving.bars.every(([attr, from, to]) => attr === 'width' && from !== to));
+      assert.ok(moving.cells.length > 0, 'cells change colour');
+      assert.ok(moving.cells.every(([from, to, fill]) => from !== to && to === fill), 'each ends at the colour the map keeps');
+      // (a finished animation stays in the drawing until the next redraw)
+      assert.ok(await page.locator('#ranking svg.bars animate').count() > 0, 'the ranking on screen has motion');
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#view-order [data-export="svg"]')]);
+      const fs = await import('node:fs');
+      assert.ok(!fs.readFileSync(await dl.path(), 'utf8').includes('<animate'), 'an exported figure is still');
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

@@ -8,6 +8,46 @@ import { MASKED_FILL } from './colors.js';
 const FONT = 11;
 const clampLabel = (t, n = 10) => (t.length > n ? t.slice(0, n - 1) + '…' : t);
 
+// Motion on change: a value that moved since the last drawing animates from where it was
+// (bars grow or shrink, cells change colour), so the eye finds what changed. Never with
+// prefers-reduced-motion, never blocking input (SMIL on the drawing only), and stripped
+// from exports (exports.js). A chart keeps one createMotion() across its redraws: a
+// redraw with the same values (the seed spread arriving) continues the running animation
+// instead of cutting it short; new values start from where the old ones were.
+export const MOTION_S = 0.35;
+export const motionAllowed = () => typeof matchMedia !== 'function' || !matchMedia('(prefers-reduced-motion: reduce)').matches;
+// plan(target {key: value}) -> {from: {key: value}, elapsed: seconds} for this drawing, or null.
+export function createMotion(lerp = null) {
+  let st = null;
+  const same = (a, b) => Object.keys(a).length === Object.keys(b).length && Object.keys(b).every((k) => a[k] === b[k]);
+  return function plan(target) {
+    const now = performance.now();
+    if (!motionAllowed()) {
+      st = { target, from: null, t0: now };
+      return null;
+    }
+    if (st && same(st.target, target)) {
+      const elapsed = (now - st.t0) / 1000;
+      return st.from && elapsed < MOTION_S ? { from: st.from, elapsed } : null;
+    }
+    let from = null;
+    if (st) {
+      const p = Math.min(1, (now - st.t0) / 1000 / MOTION_S);
+      from = {};
+      for (const k of Object.keys(target)) {
+        const a = st.from?.[k], b = st.target[k];
+        from[k] = p < 1 && lerp && a !== undefined && b !== undefined ? lerp(a, b, p) : b;
+      }
+    }
+    st = { target, from, t0: now };
+    return from ? { from, elapsed: 0 } : null;
+  };
+}
+function animateFrom(el, attr, from, to, elapsed = 0) {
+  if (from === undefined || from === to) return;
+  el.append(s('animate', { attributeName: attr, from, to, dur: `${MOTION_S}s`, begin: elapsed > 0 ? `-${elapsed.toFixed(3)}s` : '0s', fill: 'freeze', class: 'motion' }));
+}
+
 // Linked hover: every linked heatmap (weakly held, so redrawn charts can go) in the same
 // document or shadow root as the source highlights the rows and columns of `keys`.
 const linked = new Set();
@@ -39,7 +79,7 @@ function cellAt(svg, ev, x0, y0, cw, ch, rows, cols) {
 // link: {rows: [key], cols: [key]} names the token of each row and column (e.g. "a3": token
 // 3 of sentence A; null: not a token); hovering a cell then highlights the same tokens'
 // rows and columns in every linked chart of the same document (linkHover below).
-export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title, rowAxis, colAxis, readout, maxSize = 300, legend, tableLimit = 4096, describe, masked = null, link = null, maxCell = 26 }) {
+export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title, rowAxis, colAxis, readout, maxSize = 300, legend, tableLimit = 4096, describe, masked = null, link = null, maxCell = 26, motion = null }) {
   // Cells may be rectangular (e.g. 128 positions x 8 pairs); labels only when legible.
   const cw = Math.max(1, Math.min(maxCell, Math.floor(maxSize / cols)));
   const ch = Math.max(1, Math.min(maxCell, Math.floor(maxSize / rows)));
@@ -48,6 +88,8 @@ export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title
   const width = Math.max(left + cols * cw + 8, Math.ceil(title.length * 7.2) + 4), height = top + rows * ch + 26;
   const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title + (describe ? ': ' + describe : ''), class: 'heatmap', tabindex: 0, style: `--w:${width}px` });
   svg.append(s('text', { x: 0, y: 12, class: 'chart-title' }, title));
+  const fills = {};   // "i,j" -> colour, for the next drawing's motion (svg._fills)
+  svg._fills = fills;
   if (rows * cols <= 6000) {
     const g = s('g', { 'shape-rendering': 'crispEdges' });
     for (let i = 0; i < rows; i++)
@@ -57,7 +99,13 @@ export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title
         if (masked && masked(i, j)) {
           g.append(s('rect', { x, y, width: cw, height: ch, fill: MASKED_FILL, class: 'masked', dataset: { i, j } }));
           g.append(s('line', { x1: x, y1: y + ch, x2: x + cw, y2: y, class: 'hatch' }));
-        } else g.append(s('rect', { x, y, width: cw, height: ch, fill: Number.isNaN(v) ? 'none' : scale(v), class: 'cell', dataset: { i, j } }));
+        } else {
+          const fill = Number.isNaN(v) ? 'none' : scale(v);
+          const cell = s('rect', { x, y, width: cw, height: ch, fill, class: 'cell', dataset: { i, j } });
+          fills[`${i},${j}`] = fill;
+          if (motion && fill !== 'none' && motion.from[`${i},${j}`] !== 'none') animateFrom(cell, 'fill', motion.from[`${i},${j}`], fill, motion.elapsed);
+          g.append(cell);
+        }
       }
     svg.append(g);
   } else {
@@ -199,11 +247,14 @@ export function maskedLegend(text = 'masked by the causal mask (not a zero weigh
 // on a log axis (values at or below lo draw no bar, with the zero line), with decade ticks;
 // marks: [{value, label}] draw dashed lines (e.g. thresholds).
 // compact: a narrow layout for phones (names and values keep their size, the bars shrink).
-export function bars({ items, title, onPick, selected, max, log = null, marks = [], compact = false }) {
+// motion: {from: {key: bar width}, elapsed} from createMotion (svg._widths are the targets).
+export function bars({ items, title, onPick, selected, max, log = null, marks = [], compact = false, motion = null }) {
   const rowH = 22, left = compact ? 104 : 190, w = compact ? 150 : 300, right = compact ? (log ? 118 : 70) : log ? 200 : 120;
   const top = log ? 40 : 24;
   const height = top + items.length * rowH + 8;
   const svg = s('svg', { width: left + w + right, height, viewBox: `0 0 ${left + w + right} ${height}`, role: 'img', 'aria-label': title, class: 'bars', style: `--w:${left + w + right}px` });
+  const widths = {};
+  svg._widths = widths;
   svg.append(s('text', { x: 0, y: 14, class: 'chart-title' }, compact ? title.replace(/, log scale$/, '') : title));
   const m = max || Math.max(1e-12, ...items.map((d) => (Number.isFinite(d.value) ? d.value : 0)));
   const X = log
@@ -227,7 +278,10 @@ export function bars({ items, title, onPick, selected, max, log = null, marks = 
     g.append(s('text', { x: left - (d.color ? 20 : 8), y: y + 15, 'text-anchor': 'end', class: 'label' }, d.label));
     if (d.color) g.append(s('rect', { x: left - 15, y: y + 6, width: 10, height: rowH - 12, fill: d.color, class: 'swatch-rect' }));
     const bw = Number.isFinite(d.value) ? Math.max(d.value > 0 && !log ? 1 : 0, X(d.value)) : 0;
-    g.append(s('rect', { x: left, y: y + 4, width: bw, height: rowH - 8, class: 'bar-fill' }));
+    const bar = s('rect', { x: left, y: y + 4, width: bw, height: rowH - 8, class: 'bar-fill' });
+    widths[d.key] = bw;
+    if (motion) animateFrom(bar, 'width', motion.from[d.key], bw, motion.elapsed);
+    g.append(bar);
     if (d.value === 0 || (log && bw === 0)) g.append(s('line', { x1: left, x2: left, y1: y + 2, y2: y + rowH - 2, class: 'zero' }));
     if (Number.isFinite(d.lo) && Number.isFinite(d.hi)) {
       const x1 = left + X(d.lo), x2 = left + X(d.hi), yc = y + rowH / 2;

@@ -71,6 +71,7 @@ export function combineSvgs(parts, { title = '', caption = [] } = {}) {
       const [w, hgt] = svgSize(svg);
       const c = svg.cloneNode(true);
       c.removeAttribute('tabindex');
+      for (const a of c.querySelectorAll('animate')) a.remove();   // a figure is still
       const key = legendOf(svg, w);
       placed.push({ c, x, y, w, hgt, key });
       rowH = Math.max(rowH, hgt + (key.height ? key.height + 4 : 0));

@@ -9,7 +9,7 @@
 // [-DIFF_RANGE, DIFF_RANGE], rounding below FLOAT_ZERO drawn as 0, and keys hidden by the
 // causal mask drawn masked (grey, hatched), not as a zero weight; one legend says so.
 import { h, clear, fmt } from '../dom.js';
-import { heatmap, legendBar, maskedLegend, maskedKey } from '../charts.js';
+import { heatmap, legendBar, maskedLegend, maskedKey, createMotion } from '../charts.js';
 import { weightScale, differenceScale, DIFF_RANGE, FLOAT_ZERO } from '../colors.js';
 import { toCsv } from '../exports.js';
 
@@ -33,6 +33,7 @@ export function mountHeatmaps(root, store, engine, { main = false } = {}) {
   if (main) root.append(headBar, layerBar, grid, legends);
   else root.append(headBar, layerBar, legends, grid);
   let current = null;
+  const cellMotion = {};   // main picture: role + head -> createMotion() across redraws
 
   function renderHeads(st, heads) {
     clear(headBar);
@@ -120,12 +121,21 @@ export function mountHeatmaps(root, store, engine, { main = false } = {}) {
           const maskA = causal ? (i, j) => j > i : null;
           const maskD = causal ? (i, j) => j > i && match[j] > match[i] : null;
           const q = (toks) => (i, j, v) => `query "${toks[i]}" (#${i}) → key "${toks[j]}" (#${j}): ${fmt(v, 6)}`;
-          const fa = heatmap({ values: A, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: seq, title: `${name} · A, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, maxCell, readout: q(ta), masked: maskA, link: { rows: keyA, cols: keyA } });
-          const fb = heatmap({ values: B, rows: m, cols: m, rowLabels: tb, colLabels: tb, scale: seq, title: `${name} · B, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, maxCell, readout: q(tb), masked: maskA, link: { rows: keyB, cols: keyB } });
-          const fd = heatmap({
+          const oa = { values: A, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: seq, title: `${name} · A, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, maxCell, readout: q(ta), masked: maskA, link: { rows: keyA, cols: keyA } };
+          const ob = { values: B, rows: m, cols: m, rowLabels: tb, colLabels: tb, scale: seq, title: `${name} · B, head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, maxCell, readout: q(tb), masked: maskA, link: { rows: keyB, cols: keyB } };
+          const od = {
             values: diff, rows: n, cols: n, rowLabels: ta, colLabels: ta, scale: dv, title: main ? `${name} · A − B, head ${hd}` : `${name} · A − B (B in A's order), head ${hd}`, rowAxis: 'query', colAxis: 'key', maxSize: size, maxCell, masked: maskD, link: { rows: keyA, cols: keyA },
             readout: (i, j, v) => `"${ta[i]}" → "${ta[j]}": A ${fmt(A[i * n + j], 6)} − B ${match[i] < 0 || match[j] < 0 ? '(no match)' : fmt(B[match[i] * m + match[j]], 6)} = ${fmt(v, 6)}`,
-          });
+          };
+          // The main picture's cells change colour from the last drawing (charts.js createMotion).
+          const draw = (o, role) => {
+            let f = heatmap(o);
+            if (!main) return f;
+            const moving = (cellMotion[`${role}${hd}`] ||= createMotion())(f.svg._fills);
+            if (moving) f = heatmap({ ...o, motion: moving });
+            return f;
+          };
+          const fa = draw(oa, 'A'), fb = draw(ob, 'B'), fd = draw(od, 'D');
           row.append(h('div', { class: 'maps' }, fa.figure, fb.figure, fd.figure));
           col.append(row);
           svgs.push(fa.svg, fb.svg, fd.svg);

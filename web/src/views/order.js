@@ -6,7 +6,7 @@
 // fixed scale. Click a bar to pick the scheme. With the "trained" switch on, the same
 // numbers come from the lab's trained models.
 import { h, clear, fmt } from '../dom.js';
-import { bars, heatmap, legendBar } from '../charts.js';
+import { bars, heatmap, legendBar, createMotion } from '../charts.js';
 import { distanceScale, schemeColor, DISTANCE_RANGE } from '../colors.js';
 import { toCsv } from '../exports.js';
 
@@ -51,6 +51,7 @@ export function mountOrder(root, store, engine) {
   const timing = h('p', { class: 'small', id: 'timing' });
   root.append(lead, weights, shiftLine, thresholds, chart, spreadLine, breakdown, timing);
   let current = null, listOpen = null;
+  const barMotion = createMotion((a, b, p) => a + (b - a) * p);
   const titleOf = (n) => engine.schemes().find((x) => x.name === n)?.title || n;
 
   return {
@@ -114,12 +115,16 @@ export function mountOrder(root, store, engine) {
           g.quiet.length && g.notice.length ? 'A scheme that reads only the distance between positions cannot notice a shift; one that tags each absolute position does.' : '');
       }
       const logHi = Math.max(LOG_RANGE[1], ...items.map((d) => (Number.isFinite(d.hi) ? d.hi : Number.isFinite(d.value) ? d.value : 0)));
-      const svg = bars({
+      const barOpts = {
         items: items.map((d) => ({ ...d, color: schemeColor(d.key), note: d.verdict })),
         title: narrow() ? `Order sensitivity${tr ? ' (trained)' : ''}, 1 − cos, log` : `Order sensitivity${tr ? ' (trained)' : ''}, 1 - cos(mean output A, mean output B), log scale`,
         selected: st.scheme, onPick: (k) => store.set({ scheme: k }), compact: narrow(),
         log: [LOG_RANGE[0], logHi], marks: [{ value: ORDER_THRESHOLDS.barely, label: 'barely' }, { value: ORDER_THRESHOLDS.sees, label: 'sees order' }],
-      });
+      };
+      // Drawn once for the widths, again with motion when they moved (charts.js createMotion).
+      let svg = bars(barOpts);
+      const moving = barMotion(svg._widths);
+      if (moving) svg = bars({ ...barOpts, motion: moving });
       const list = h('ol', { class: 'score-list', 'aria-label': 'Scores by scheme' });
       for (const d of items)
         list.append(h('li', {
