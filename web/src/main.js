@@ -22,6 +22,7 @@ import { mountLength } from './views/length.js';
 import { mountExplain } from './views/explain.js';
 import { mountNorms } from './views/norms.js';
 import { mountPairs } from './views/pairs.js';
+import { mountGuide } from './views/guide.js';
 import { mountLab } from './views/lab.js';
 import { applyEmbed, postHeight, mountEmbedButton } from './views/embed.js';
 
@@ -88,6 +89,7 @@ async function start() {
   const sentences = mountSentences($('sentences'), store);
   const controls = mountControls($('controls'), store, engine, shelf);
   const mainPicture = mountHeatmaps($('view-main'), store, engine, { main: true });
+  const guide = mountGuide($('guide'), store);
   const order = mountOrder($('view-order'), store, engine);
   const detail = {
     heatmaps: mountHeatmaps($('view-heatmaps'), store, engine),
@@ -164,8 +166,11 @@ async function start() {
     const active = st.view === 'order' && !st.embed ? 'heatmaps' : st.view;
     document.body.dataset.view = st.view;
     const orderShown = !st.embed || st.view === 'order';
-    $('view-main').hidden = st.embed;
-    if (!st.embed) mainPicture.render(st, result);
+    $('view-main').hidden = $('guide').hidden = st.embed;
+    if (!st.embed) {
+      mainPicture.render(st, result);
+      guide.render(current, st, result);
+    }
     if (orderShown) order.render(st, result);
     for (const b of tabButtons) {
       const on = b.dataset.view === active;
