@@ -76,3 +76,21 @@ export async function openTables(page, selector) {
   await page.$$eval(`${selector} details.table-alt`, (ds) => ds.forEach((d) => { d.open = true; }));
   await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} details.table-alt`)].every((d) => d.querySelector('table')), selector);
 }
+
+// Types `text` at the end of the textarea `selector`, `delay` ms apart, and returns each
+// keystroke's latency: from the key event's creation to the next frame after the textarea
+// changed (a busy main thread delays both).
+export async function typingLatencies(page, selector, text, delay) {
+  await page.evaluate((sel) => {
+    window.latencies = [];
+    const el = document.querySelector(sel);
+    let t0 = 0;
+    el.addEventListener('keydown', (e) => { t0 = e.timeStamp; });
+    el.addEventListener('input', () => requestAnimationFrame(() => window.latencies.push(performance.now() - t0)));
+  }, selector);
+  await page.click(selector);
+  await page.keyboard.press('End');
+  await page.keyboard.type(text, { delay });
+  await page.waitForFunction((n) => window.latencies.length === n, text.length);
+  return page.evaluate(() => window.latencies);
+}

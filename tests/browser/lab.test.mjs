@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, launch, open, assertLocal, scores, settle, root, singleFileUrl } from './helpers.mjs';
+import { startServer, launch, open, assertLocal, scores, settle, root, singleFileUrl, typingLatencies } from './helpers.mjs';
 
 const TINY = 'lab.schemes=none,rope&lab.len=32&lab.steps=30&lab.batch=4&lab.dim=32&lab.heads=2&lab.layers=1';
 const PRECOMPUTED = JSON.parse(fs.readFileSync(path.join(root, 'web/src/lab/precomputed.json'), 'utf8'));
@@ -126,20 +126,7 @@ test('the page answers keystrokes within 100 ms while training', async () => {
   await page.click('#lab-train');
   await page.waitForFunction(() => Number(document.querySelector('#lab-status').textContent.match(/^Step (\d+)/)?.[1]) >= 2);
   const stepsBefore = await stepsShown(page);
-  // Latency of each keystroke: from the key event's creation to the next frame after the
-  // textarea changed (a busy main thread delays both).
-  await page.evaluate(() => {
-    window.latencies = [];
-    const el = document.querySelector('#sentence-a');
-    let t0 = 0;
-    el.addEventListener('keydown', (e) => { t0 = e.timeStamp; });
-    el.addEventListener('input', () => requestAnimationFrame(() => window.latencies.push(performance.now() - t0)));
-  });
-  await page.click('#sentence-a');
-  await page.keyboard.press('End');
-  await page.keyboard.type(' and ran away', { delay: 120 });
-  await page.waitForFunction(() => window.latencies.length === 13);
-  const latencies = await page.evaluate(() => window.latencies);
+  const latencies = await typingLatencies(page, '#sentence-a', ' and ran away', 120);
   const s = await labStatus(page);
   assert.equal(s.status, 'running', `still training: ${s.text}`);
   assert.ok((await stepsShown(page)) > stepsBefore, 'training went on while typing');

@@ -3,7 +3,7 @@
 // drawn are those of the state shown. Without workers the page still computes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open, assertLocal, scores, settle } from './helpers.mjs';
+import { startServer, launch, open, assertLocal, scores, settle, typingLatencies } from './helpers.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -36,6 +36,7 @@ test('a long probe runs in the background with progress; input is answered at on
   const a = longSentence(320, 7);
   const { page, context, requests, errors } = await open(browser, `${server.url}/#a=${encodeURIComponent(a)}&dim=192&heads=4`);
   const sawBusy = [];
+  let latencies = [];
   const stall = await longestStall(page, async () => {
     // Progress while it works: the status line names the phase and the elapsed time.
     await page.waitForFunction(() => /^Computing/.test(document.querySelector('#busy').textContent), null, { timeout: 20000 });
@@ -44,20 +45,9 @@ test('a long probe runs in the background with progress; input is answered at on
     await page.waitForFunction(() => window.peApp.computer.mode !== 'starting', null, { timeout: 20000 });
     assert.equal(await page.evaluate(() => window.peApp.computer.mode), 'worker');
     // Typing while it works: each keystroke is drawn within 100 ms.
-    await page.evaluate(() => {
-      window.latencies = [];
-      const el = document.querySelector('#sentence-b');
-      let t0 = 0;
-      el.addEventListener('keydown', (e) => { t0 = e.timeStamp; });
-      el.addEventListener('input', () => requestAnimationFrame(() => window.latencies.push(performance.now() - t0)));
-    });
-    await page.click('#sentence-b');
-    await page.keyboard.press('End');
-    await page.keyboard.type(' again', { delay: 60 });
-    await page.waitForFunction(() => window.latencies.length === 6);
+    latencies = await typingLatencies(page, '#sentence-b', ' again', 60);
     await settle(page);
   });
-  const latencies = await page.evaluate(() => window.latencies);
   assert.match(sawBusy[0], /Computing .*\(\d+\.\d s; the page stays usable\)/);
   assert.ok(Math.max(...latencies) < 100, `keystroke latencies (ms): ${latencies.map((x) => x.toFixed(1))}`);
   assert.ok(stall < 250, `the main thread stalled for ${stall.toFixed(0)} ms while a long probe ran`);

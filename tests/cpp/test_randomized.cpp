@@ -19,6 +19,7 @@
 #include "pe/rng.hpp"
 #include "pe/schemes/randomized.hpp"
 #include "pe/train.hpp"
+#include "train_testing.hpp"
 
 namespace {
 
@@ -244,16 +245,9 @@ TEST_CASE("the model places tokens where the scheme says: randomized draws per s
 
 TEST_CASE("training with randomized: every sequence gets its own positions, and the loss falls", "[train]") {
   // A learned inner shows which positions a step used: the rows of pos.wpe with a gradient.
-  pe::TrainConfig c;
-  c.scheme = "randomized";
+  pe::TrainConfig c = pe_test::small_stories_run("randomized", 16, 2);
   c.settings = {{"inner", "learned"}, {"noise_max_length", "512"}};
-  c.task = "stories";
-  c.len = 32;
-  c.batch = 8;
-  c.steps = 2;
-  c.dim = 16;
-  c.heads = 2;
-  c.seed = 3;
+  c.lr = pe::TrainConfig{}.lr;
   pe::Trainer t(c);
   auto rows_with_gradient = [&]() {
     const pe::ParamTensor* w = t.model().params().find("pos.wpe");
@@ -283,24 +277,9 @@ TEST_CASE("training with randomized: every sequence gets its own positions, and 
   // The loss falls within tens of steps: inner rope, as test_model.cpp's rope run (with
   // sinusoid tables at unit scale over d 32 every scheme learns slower here: plain
   // sinusoidal ends this run at 0.80 of its first losses, randomized's default at 0.81).
-  pe::TrainConfig s;
-  s.scheme = "randomized";
+  pe::TrainConfig s = pe_test::small_stories_run("randomized");
   s.settings = {{"inner", "rope"}};
-  s.task = "stories";
-  s.len = 32;
-  s.batch = 8;
-  s.steps = 40;
-  s.dim = 32;
-  s.heads = 2;
-  s.lr = 1e-2;
-  s.seed = 3;
-  pe::Trainer a(s), b(s);
-  for (int k = 0; k < s.steps; ++k) REQUIRE(a.step() == b.step());  // bit for bit
-  double head = 0, tail = 0;
-  for (int k = 0; k < 5; ++k) head += a.losses()[k] / 5;
-  for (int k = s.steps - 5; k < s.steps; ++k) tail += a.losses()[k] / 5;
-  INFO("mean loss of the first 5 steps " << head << ", of the last 5 " << tail);
-  CHECK(tail < 0.8 * head);
+  pe_test::check_learns(s);
 }
 
 TEST_CASE("probe: randomized shifts like its inner scheme; both sentences share the draw") {
