@@ -20,4 +20,11 @@ inline void check_table_shape(const std::string& scheme, int n, int d, int heads
           scheme + ": table of " + std::to_string(n) + " x " + std::to_string(d) + " values is too large");
 }
 
+// The (heads, n, n) "bias" entry of the schemes with a per-pair bias, within the cell limit.
+inline void check_bias_cells(const std::string& scheme, int heads, int n) {
+  require(static_cast<std::size_t>(heads) * n * n <= limits::max_table_cells,
+          scheme + ": bias of " + std::to_string(heads) + " x " + std::to_string(n) + " x " + std::to_string(n) +
+              " values is too large");
+}
+
 }  // namespace pe

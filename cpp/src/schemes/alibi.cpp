@@ -41,9 +41,7 @@ std::vector<double> alibi_slopes(int heads) {
 
 Table AlibiScheme::table(int n, int d, int heads) const {
   check_table_shape("alibi", n, d, heads);
-  require(static_cast<std::size_t>(heads) * n * n <= limits::max_table_cells,
-          "alibi: bias of " + std::to_string(heads) + " x " + std::to_string(n) + " x " + std::to_string(n) +
-              " values is too large");
+  check_bias_cells("alibi", heads, n);
   const auto m = alibi_slopes(heads);
   const auto H = static_cast<std::size_t>(heads), N = static_cast<std::size_t>(n);
   xt::xarray<double> slopes = xt::zeros<double>({H});

@@ -5,7 +5,6 @@
 #include <xtensor/xbuilder.hpp>
 
 #include "pe/error.hpp"
-#include "pe/limits.hpp"
 #include "pe/rng.hpp"
 #include "pe/table_checks.hpp"
 
@@ -82,9 +81,7 @@ FireWeights FireScheme::bound_weights(int heads) const {
 
 Table FireScheme::table(int n, int d, int heads) const {
   check_table_shape("fire", n, d, heads);
-  require(static_cast<std::size_t>(heads) * n * n <= limits::max_table_cells,
-          "fire: bias of " + std::to_string(heads) + " x " + std::to_string(n) + " x " + std::to_string(n) +
-              " values is too large");
+  check_bias_cells("fire", heads, n);
   // The forward reads float32 tensors: round the initial weights as init_params stores them.
   FireWeights w = initial(seed_, heads);
   for (auto* v : {&w.w1, &w.b1, &w.w2, &w.b2})

@@ -56,9 +56,7 @@ std::vector<double> KerpleScheme::initial(std::uint64_t seed, int heads) const {
 
 Table KerpleScheme::table(int n, int d, int heads) const {
   check_table_shape("kerple", n, d, heads);
-  require(static_cast<std::size_t>(heads) * n * n <= limits::max_table_cells,
-          "kerple: bias of " + std::to_string(heads) + " x " + std::to_string(n) + " x " + std::to_string(n) +
-              " values is too large");
+  check_bias_cells("kerple", heads, n);
   const auto H = static_cast<std::size_t>(heads), N = static_cast<std::size_t>(n);
   const auto init = initial(seed_, heads);
   xt::xarray<double> r1 = xt::zeros<double>({H}), r2 = xt::zeros<double>({H});

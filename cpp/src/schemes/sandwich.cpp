@@ -6,7 +6,6 @@
 #include <xtensor/xbuilder.hpp>
 
 #include "pe/error.hpp"
-#include "pe/limits.hpp"
 #include "pe/table_checks.hpp"
 
 namespace pe {
@@ -28,9 +27,7 @@ Table SandwichScheme::table(int n, int d, int heads) const {
   check_table_shape("sandwich", n, d, heads);
   require(d % heads == 0, "sandwich: width " + std::to_string(d) + " is not divisible by heads " +
                               std::to_string(heads));
-  require(static_cast<std::size_t>(heads) * n * n <= limits::max_table_cells,
-          "sandwich: bias of " + std::to_string(heads) + " x " + std::to_string(n) + " x " + std::to_string(n) +
-              " values is too large");
+  check_bias_cells("sandwich", heads, n);
   const int D = width(d / heads);
   const auto H = static_cast<std::size_t>(heads), N = static_cast<std::size_t>(n);
   xt::xarray<double> inv_freq = xt::zeros<double>({static_cast<std::size_t>(D / 2)});

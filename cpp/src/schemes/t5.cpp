@@ -73,9 +73,7 @@ std::vector<double> T5Scheme::bias_table(std::uint64_t seed, int heads) const {
 
 Table T5Scheme::table(int n, int d, int heads) const {
   check_table_shape("t5", n, d, heads);
-  require(static_cast<std::size_t>(heads) * n * n <= limits::max_table_cells,
-          "t5: bias of " + std::to_string(heads) + " x " + std::to_string(n) + " x " + std::to_string(n) +
-              " values is too large");
+  check_bias_cells("t5", heads, n);
   const auto N = static_cast<std::size_t>(n), H = static_cast<std::size_t>(heads);
   const int buckets = num_buckets_;
   const auto values = bias_table(seed_, heads);
