@@ -2,7 +2,7 @@
 // data-table alternative), ranked bars and line charts. Pure builders: they return
 // elements and never read the state. Every label goes in as text.
 import { scaleLinear, scaleLog } from 'd3-scale';
-import { h, s, fmt, uid, clear } from './dom.js';
+import { h, s, fmt, uid, clear, prefersReducedMotion } from './dom.js';
 import { MASKED_FILL } from './colors.js';
 
 const FONT = 11;
@@ -14,15 +14,16 @@ const clampLabel = (t, n = 10) => (t.length > n ? t.slice(0, n - 1) + '…' : t)
 // from exports (exports.js). A chart keeps one createMotion() across its redraws: a
 // redraw with the same values (the seed spread arriving) continues the running animation
 // instead of cutting it short; new values start from where the old ones were.
+// A chart given a plan (its `motion` option) reports its new values to it and animates the
+// elements whose value moved.
 export const MOTION_S = 0.35;
-export const motionAllowed = () => typeof matchMedia !== 'function' || !matchMedia('(prefers-reduced-motion: reduce)').matches;
 // plan(target {key: value}) -> {from: {key: value}, elapsed: seconds} for this drawing, or null.
 export function createMotion(lerp = null) {
   let st = null;
   const same = (a, b) => Object.keys(a).length === Object.keys(b).length && Object.keys(b).every((k) => a[k] === b[k]);
   return function plan(target) {
     const now = performance.now();
-    if (!motionAllowed()) {
+    if (prefersReducedMotion()) {
       st = { target, from: null, t0: now };
       return null;
     }
@@ -43,9 +44,16 @@ export function createMotion(lerp = null) {
     return from ? { from, elapsed: 0 } : null;
   };
 }
-function animateFrom(el, attr, from, to, elapsed = 0) {
-  if (from === undefined || from === to) return;
-  el.append(s('animate', { attributeName: attr, from, to, dur: `${MOTION_S}s`, begin: elapsed > 0 ? `-${elapsed.toFixed(3)}s` : '0s', fill: 'freeze', class: 'motion' }));
+// After a chart is built: targets {key: value}, elements {key: SVG element} whose
+// attribute `attr` holds that value; `skip` values never animate (e.g. an empty cell).
+function animateChanges(plan, attr, targets, elements, skip = null) {
+  const m = plan?.(targets);
+  if (!m) return;
+  for (const [k, to] of Object.entries(targets)) {
+    const from = m.from[k];
+    if (from === undefined || from === to || from === skip || to === skip) continue;
+    elements[k].append(s('animate', { attributeName: attr, from, to, dur: `${MOTION_S}s`, begin: m.elapsed > 0 ? `-${m.elapsed.toFixed(3)}s` : '0s', fill: 'freeze', class: 'motion' }));
+  }
 }
 
 // Linked hover: every linked heatmap (weakly held, so redrawn charts can go) in the same
@@ -88,8 +96,7 @@ export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title
   const width = Math.max(left + cols * cw + 8, Math.ceil(title.length * 7.2) + 4), height = top + rows * ch + 26;
   const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title + (describe ? ': ' + describe : ''), class: 'heatmap', tabindex: 0, style: `--w:${width}px` });
   svg.append(s('text', { x: 0, y: 12, class: 'chart-title' }, title));
-  const fills = {};   // "i,j" -> colour, for the next drawing's motion (svg._fills)
-  svg._fills = fills;
+  const fills = {}, cells = {};   // "i,j" -> colour and rect, for motion
   if (rows * cols <= 6000) {
     const g = s('g', { 'shape-rendering': 'crispEdges' });
     for (let i = 0; i < rows; i++)
@@ -103,11 +110,12 @@ export function heatmap({ values, rows, cols, rowLabels, colLabels, scale, title
           const fill = Number.isNaN(v) ? 'none' : scale(v);
           const cell = s('rect', { x, y, width: cw, height: ch, fill, class: 'cell', dataset: { i, j } });
           fills[`${i},${j}`] = fill;
-          if (motion && fill !== 'none' && motion.from[`${i},${j}`] !== 'none') animateFrom(cell, 'fill', motion.from[`${i},${j}`], fill, motion.elapsed);
+          cells[`${i},${j}`] = cell;
           g.append(cell);
         }
       }
     svg.append(g);
+    animateChanges(motion, 'fill', fills, cells, 'none');
   } else {
     // Large tables: one bitmap (data: URL) instead of thousands of nodes.
     const c = document.createElement('canvas');
@@ -247,14 +255,13 @@ export function maskedLegend(text = 'masked by the causal mask (not a zero weigh
 // on a log axis (values at or below lo draw no bar, with the zero line), with decade ticks;
 // marks: [{value, label}] draw dashed lines (e.g. thresholds).
 // compact: a narrow layout for phones (names and values keep their size, the bars shrink).
-// motion: {from: {key: bar width}, elapsed} from createMotion (svg._widths are the targets).
+// motion: a createMotion() plan kept across redraws (bars grow or shrink from their last width).
 export function bars({ items, title, onPick, selected, max, log = null, marks = [], compact = false, motion = null }) {
   const rowH = 22, left = compact ? 104 : 190, w = compact ? 150 : 300, right = compact ? (log ? 118 : 70) : log ? 200 : 120;
   const top = log ? 40 : 24;
   const height = top + items.length * rowH + 8;
   const svg = s('svg', { width: left + w + right, height, viewBox: `0 0 ${left + w + right} ${height}`, role: 'img', 'aria-label': title, class: 'bars', style: `--w:${left + w + right}px` });
-  const widths = {};
-  svg._widths = widths;
+  const widths = {}, fills = {};   // key -> bar width and rect, for motion
   svg.append(s('text', { x: 0, y: 14, class: 'chart-title' }, compact ? title.replace(/, log scale$/, '') : title));
   const m = max || Math.max(1e-12, ...items.map((d) => (Number.isFinite(d.value) ? d.value : 0)));
   const X = log
@@ -280,7 +287,7 @@ export function bars({ items, title, onPick, selected, max, log = null, marks = 
     const bw = Number.isFinite(d.value) ? Math.max(d.value > 0 && !log ? 1 : 0, X(d.value)) : 0;
     const bar = s('rect', { x: left, y: y + 4, width: bw, height: rowH - 8, class: 'bar-fill' });
     widths[d.key] = bw;
-    if (motion) animateFrom(bar, 'width', motion.from[d.key], bw, motion.elapsed);
+    fills[d.key] = bar;
     g.append(bar);
     if (d.value === 0 || (log && bw === 0)) g.append(s('line', { x1: left, x2: left, y1: y + 2, y2: y + rowH - 2, class: 'zero' }));
     if (Number.isFinite(d.lo) && Number.isFinite(d.hi)) {
@@ -294,6 +301,7 @@ export function bars({ items, title, onPick, selected, max, log = null, marks = 
     if (onPick) g.addEventListener('click', () => onPick(d.key));
     svg.append(g);
   });
+  animateChanges(motion, 'width', widths, fills);
   return svg;
 }
 

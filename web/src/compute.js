@@ -83,7 +83,7 @@ export function computeTrained(shelf, st) {
   }
   const t1 = performance.now();
   if (!res.tokens) return { ok: false, which: 'a', message: `Trained models: ${Object.values(res.errors)[0]}` };
-  const picked = [st.scheme, st.vs].filter((n, k, arr) => n && arr.indexOf(n) === k);
+  const picked = pickedOf(st);
   const detail = { tokens: res.tokens, tokens_compare: res.tokens_compare, token_match: res.token_match, schemes: {}, errors: {}, layers: res.layers, heads: res.heads };
   for (const n of picked) {
     if (res.schemes[n]) detail.schemes[n] = res.schemes[n];

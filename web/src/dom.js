@@ -46,5 +46,8 @@ export function fmt(x, digits = 4) {
 export const prefersReducedMotion = () =>
   typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
+// A phone-width screen: the breakpoint of styles.css's one-column layout.
+export const narrowScreen = () => typeof matchMedia === 'function' && matchMedia('(max-width: 600px)').matches;
+
 let idCounter = 0;
 export const uid = (prefix) => `${prefix}-${++idCounter}`;

@@ -283,6 +283,36 @@ export function createStore(schemes, { location: loc = window.location, history:
       writeHash();
       emit('set');
     },
+    // Sets fields and replaces whole schemes' settings in one write (a preset, a guide
+    // step): settings {scheme: {key: value}} leaves each named scheme with exactly those
+    // (every other setting of it back to its default). Throws on bad values; returns
+    // set()'s answer (false, and nothing changed, for a shape that does not divide).
+    apply({ patch = {}, settings = {} } = {}) {
+      const next = { ...state.settings };
+      for (const [scheme, kv] of Object.entries(settings)) {
+        const out = {};
+        for (const [k, v] of Object.entries(kv)) {
+          const spec = specs.get(scheme)?.get(k);
+          if (!spec) throw new Error(`unknown setting ${scheme}.${k}`);
+          const c = checkSetting(spec, v);
+          if (c !== checkSetting(spec, spec.default)) out[k] = c;
+        }
+        if (Object.keys(out).length) next[scheme] = out;
+        else delete next[scheme];
+      }
+      const before = state;
+      state = { ...state, settings: next };
+      if (this.set(patch)) return true;
+      state = before;
+      return false;
+    },
+    // Is st on what apply() would set: every field of the patch, and each named scheme's
+    // every parameter at the given value or its default?
+    matches(st, { patch = {}, settings = {} } = {}) {
+      if (Object.entries(patch).some(([k, v]) => st[k] !== v)) return false;
+      return Object.entries(settings).every(([scheme, kv]) => [...(specs.get(scheme)?.values() || [])].every((spec) =>
+        (st.settings[scheme]?.[spec.key] ?? spec.default) === checkSetting(spec, kv[spec.key] ?? spec.default)));
+    },
     // The value a scheme runs with: the set one or the described default.
     setting(scheme, key) {
       return state.settings[scheme]?.[key] ?? specs.get(scheme)?.get(key)?.default;

@@ -5,7 +5,7 @@
 // Presets (presets.js) come first: a published model's settings in one choice, with the
 // config it comes from; the raw parameters stay one click away in their folded boxes.
 import { h, clear, uid } from '../dom.js';
-import { DIMS, HEADS, checkSetting } from '../state.js';
+import { DIMS, HEADS } from '../state.js';
 import { PRESETS, PRESET_NOTE } from './presets.js';
 
 function select(id, options, value, onchange) {
@@ -58,18 +58,11 @@ export function mountControls(root, store, engine, shelf = null) {
   const presets = PRESETS.filter((p) => schemes.some((x) => x.name === p.scheme));
   // The preset the state is on: its scheme, and every parameter at the preset's value
   // (or the default where the preset names none).
-  const presetOf = (st) => presets.find((p) => {
-    if (p.scheme !== st.scheme) return false;
-    if (Object.entries(p.state || {}).some(([k, v]) => st[k] !== v)) return false;
-    const info = schemes.find((x) => x.name === p.scheme);
-    return info.params.every((spec) => store.setting(p.scheme, spec.key) === checkSetting(spec, p.settings[spec.key] ?? spec.default));
-  }) || null;
+  const change = (p) => ({ patch: { scheme: p.scheme, ...(p.state || {}) }, settings: { [p.scheme]: p.settings } });
+  const presetOf = (st) => presets.find((p) => store.matches(st, change(p))) || null;
   const applyPreset = (id) => {
     const p = presets.find((x) => x.id === id);
-    if (!p) return;
-    store.set({ scheme: p.scheme, ...(p.state || {}) });
-    for (const k of Object.keys(store.get().settings[p.scheme] || {})) store.setSetting(p.scheme, k, undefined);
-    for (const [k, v] of Object.entries(p.settings)) store.setSetting(p.scheme, k, v);
+    if (p) store.apply(change(p));
   };
   const global = h('div', { class: 'control-grid' });
   const params = h('div', { class: 'params' });
@@ -151,7 +144,7 @@ export function mountControls(root, store, engine, shelf = null) {
       if (!info.params.length) fs.append(h('p', { class: 'small' }, 'This scheme has no parameters.'));
       for (const spec of info.params) fs.append(paramControl(name, spec, store));
       if (Object.keys(st.settings[name] || {}).length)
-        fs.append(h('button', { type: 'button', onclick: () => { for (const k of Object.keys(store.get().settings[name] || {})) store.setSetting(name, k, undefined); } }, `Reset ${name} to defaults`));
+        fs.append(h('button', { type: 'button', onclick: () => store.apply({ settings: { [name]: {} } }) }, `Reset ${name} to defaults`));
       params.append(box);
     }
     if (focused) root.getRootNode().getElementById(focused)?.focus();

@@ -2,7 +2,7 @@
 // sinusoidal → shift → RoPE → ALiBi → length), each setting the view for its point and
 // saying what to look at, with one line read from the numbers on screen (never canned:
 // a step whose number is not there yet says so). The step the state is on is marked.
-import { h, clear, fmt } from '../dom.js';
+import { h, clear, fmt, narrowScreen } from '../dom.js';
 import { DEFAULT_A, DEFAULT_B } from '../state.js';
 
 const score = (result, name) => result?.ok ? result.ranking?.schemes?.[name]?.sentence_distance : undefined;
@@ -57,25 +57,20 @@ export const GUIDE = [
   },
 ];
 
-// Is the state on this step (its patch and settings)?
-export function onStep(step, st) {
-  const fieldsOk = Object.entries(step.patch).every(([k, v]) => k === 'view' || st[k] === v);
-  const settingsOk = Object.entries(step.settings || {}).every(([n, kv]) => Object.entries(kv).every(([k, v]) => st.settings[n]?.[k] === v));
-  return fieldsOk && settingsOk;
-}
 
 export function mountGuide(root, store) {
   const list = h('ol', { class: 'guide-steps' });
   // Open on a wide screen; folded on a phone, where the page is one long column.
-  const narrow = typeof matchMedia === 'function' && matchMedia('(max-width: 600px)').matches;
   root.append(h('h2', { id: 'guide-h' }, 'A guided path: seven steps'),
-    h('details', { class: 'guide-box', open: !narrow },
+    h('details', { class: 'guide-box', open: !narrowScreen() },
       h('summary', null, 'Each step sets the tool above for one idea; read what it says, then look. Every number comes from the engine.'), list));
+  // On a step: its fields (not the view it opens) and its settings (store.matches).
+  const onStep = (step, st) => {
+    const { view, ...patch } = step.patch;
+    return store.matches(st, { patch, settings: step.settings || {} });
+  };
   const apply = (step) => {
-    const st = store.get();
-    for (const n of Object.keys(step.settings || {})) for (const k of Object.keys(st.settings[n] || {})) store.setSetting(n, k, undefined);
-    for (const [n, kv] of Object.entries(step.settings || {})) for (const [k, v] of Object.entries(kv)) store.setSetting(n, k, v);
-    store.set(step.patch);
+    store.apply({ patch: step.patch, settings: step.settings || {} });
     document.getElementById(step.patch.view === 'heatmaps' ? 'view-main' : `view-${step.patch.view}`)?.scrollIntoView?.({ block: 'start' });
   };
   return {

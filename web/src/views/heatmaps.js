@@ -128,13 +128,7 @@ export function mountHeatmaps(root, store, engine, { main = false } = {}) {
             readout: (i, j, v) => `"${ta[i]}" → "${ta[j]}": A ${fmt(A[i * n + j], 6)} − B ${match[i] < 0 || match[j] < 0 ? '(no match)' : fmt(B[match[i] * m + match[j]], 6)} = ${fmt(v, 6)}`,
           };
           // The main picture's cells change colour from the last drawing (charts.js createMotion).
-          const draw = (o, role) => {
-            let f = heatmap(o);
-            if (!main) return f;
-            const moving = (cellMotion[`${role}${hd}`] ||= createMotion())(f.svg._fills);
-            if (moving) f = heatmap({ ...o, motion: moving });
-            return f;
-          };
+          const draw = (o, role) => heatmap(main ? { ...o, motion: (cellMotion[`${role}${hd}`] ||= createMotion()) } : o);
           const fa = draw(oa, 'A'), fb = draw(ob, 'B'), fd = draw(od, 'D');
           row.append(h('div', { class: 'maps' }, fa.figure, fb.figure, fd.figure));
           col.append(row);

@@ -5,7 +5,7 @@
 // shift_logit_change), and a per-token breakdown (token distance, scheme x token) on a
 // fixed scale. Click a bar to pick the scheme. With the "trained" switch on, the same
 // numbers come from the lab's trained models.
-import { h, clear, fmt } from '../dom.js';
+import { h, clear, fmt, narrowScreen } from '../dom.js';
 import { bars, heatmap, legendBar, createMotion } from '../charts.js';
 import { distanceScale, schemeColor, DISTANCE_RANGE } from '../colors.js';
 import { toCsv } from '../exports.js';
@@ -20,7 +20,6 @@ export function orderVerdict(d) {
   return d < ORDER_THRESHOLDS.barely ? VERDICTS[0] : d < ORDER_THRESHOLDS.sees ? VERDICTS[1] : VERDICTS[2];
 }
 const LOG_RANGE = [1e-8, 1];
-const narrow = () => typeof matchMedia === 'function' && matchMedia('(max-width: 600px)').matches;
 const ex = (x) => x.toExponential();   // 1e-6, 1e-3
 
 // Which schemes notice a shift of every position by K: the probe's shift_logit_change is
@@ -115,16 +114,13 @@ export function mountOrder(root, store, engine) {
           g.quiet.length && g.notice.length ? 'A scheme that reads only the distance between positions cannot notice a shift; one that tags each absolute position does.' : '');
       }
       const logHi = Math.max(LOG_RANGE[1], ...items.map((d) => (Number.isFinite(d.hi) ? d.hi : Number.isFinite(d.value) ? d.value : 0)));
-      const barOpts = {
+      const svg = bars({
         items: items.map((d) => ({ ...d, color: schemeColor(d.key), note: d.verdict })),
-        title: narrow() ? `Order sensitivity${tr ? ' (trained)' : ''}, 1 − cos, log` : `Order sensitivity${tr ? ' (trained)' : ''}, 1 - cos(mean output A, mean output B), log scale`,
-        selected: st.scheme, onPick: (k) => store.set({ scheme: k }), compact: narrow(),
+        title: narrowScreen() ? `Order sensitivity${tr ? ' (trained)' : ''}, 1 − cos, log` : `Order sensitivity${tr ? ' (trained)' : ''}, 1 - cos(mean output A, mean output B), log scale`,
+        selected: st.scheme, onPick: (k) => store.set({ scheme: k }), compact: narrowScreen(),
         log: [LOG_RANGE[0], logHi], marks: [{ value: ORDER_THRESHOLDS.barely, label: 'barely' }, { value: ORDER_THRESHOLDS.sees, label: 'sees order' }],
-      };
-      // Drawn once for the widths, again with motion when they moved (charts.js createMotion).
-      let svg = bars(barOpts);
-      const moving = barMotion(svg._widths);
-      if (moving) svg = bars({ ...barOpts, motion: moving });
+        motion: barMotion,
+      });
       const list = h('ol', { class: 'score-list', 'aria-label': 'Scores by scheme' });
       for (const d of items)
         list.append(h('li', {
@@ -139,7 +135,7 @@ export function mountOrder(root, store, engine) {
           Number.isFinite(d.lo) ? ` · ${seedsText}: ${fmt(d.lo, 3)}–${fmt(d.hi, 3)}` : null,
           d.error ? h('span', { class: 'field-error' }, ` (${d.error})`) : ` · shift ${st.shift}: logits move by ${fmt(d.shift, 3)}`));
       // The exact values, folded on a phone (the bars say the same at a glance).
-      listOpen ??= !narrow();
+      listOpen ??= !narrowScreen();
       const values = h('details', { class: 'score-details', open: listOpen, ontoggle: () => (listOpen = values.open) },
         h('summary', null, `Exact values and the shift probe (${items.length} schemes)`), list);
       chart.append(h('figure', { class: 'chart' }, svg, h('figcaption', { class: 'small' }, `Click a bar or a name to show that scheme below. Bars on a log axis from ${ex(LOG_RANGE[0])} (a value at or below it, such as an exact 0, draws no bar); dashed lines at the verdict thresholds${spread ? '; whiskers: min–max over ' + seedsText : ''}. The list gives the exact values and the shift probe (max change of any logit when every position moves by K).`)), values);
