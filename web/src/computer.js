@@ -14,6 +14,8 @@
 // when workers are unavailable (computeNow, as before, under the same caps).
 //
 //   const computer = createComputer(engine, shelf, {onResult, onStatus})
+//   computer.frame(current) -> {result, st, stale, fresh}: what one drawing shows (below)
+//   computer.labProbe(st, result): the lab's reading of the sentences by the trained models
 //   computer.request(st, key)   the state to show (key: what the probe reads of it)
 //   computer.shown()  -> {key, pkey, st, result}: the newest result and the state it is for
 //   computer.status() -> null, or {phase, done, total, seconds, mode} while working
@@ -119,7 +121,8 @@ export function createComputer(engine, shelf, { onResult = () => {}, onStatus = 
     }
   }
 
-  return {
+  let framed = null, labKey = '', labProbe = null;
+  const api = {
     request(st, key) {
       const pkey = pairsKey(st);
       const target = want || shown;
@@ -154,7 +157,29 @@ export function createComputer(engine, shelf, { onResult = () => {}, onStatus = 
       return mode;
     },
     idle: () => (want ? new Promise((r) => waiters.push(r)) : Promise.resolve()),
+    // One drawing of the page or an element: asks for the reader's state `current` and
+    // returns what to draw: the result, the state it is for (drawnState), whether a newer
+    // one is on its way (stale), and whether it is new since the last frame (fresh: show
+    // its message).
+    frame(current) {
+      const key = probeKey(current, shelf?.version ?? 0);
+      api.request(current, key);
+      const fresh = shown.key !== framed;
+      framed = shown.key;
+      return { result: shown.result, st: drawnState(current, shown.st), stale: shown.key !== key || shown.pkey !== pairsKey(current), fresh };
+    },
+    // What the lab shows: the sentences read by the trained models, whatever the weights
+    // switch (the drawn result when it already is that; null with no trained model).
+    labProbe(st, result) {
+      const k = JSON.stringify([st.a, st.b, st.layer, st.shift, st.scheme, st.vs, st.trained, shelf?.version]);
+      if (k !== labKey) {
+        labKey = k;
+        labProbe = !shelf?.schemes().length ? null : !result?.ok || result.trained ? result : computeTrained(shelf, st);
+      }
+      return labProbe;
+    },
   };
+  return api;
 }
 
 // The state a view draws while a newer result is on its way: the keys the probe reads

@@ -7,7 +7,6 @@ import './styles.css';
 import { loadEngine } from './engine.js';
 import { createStore } from './state.js';
 import { h, clear } from './dom.js';
-import { computeTrained, pairsKey } from './compute.js';
 import { createComputer, drawnState, statusText, probeKey } from './computer.js';
 import firstView from './generated/first-view.json';
 import { createShelf } from './lab/models.js';
@@ -130,8 +129,7 @@ async function start() {
   }, TAB_LABELS[k]));
   tabs.append(...tabButtons);
 
-  let frame = 0, labKey = '', labProbe = null, shownKey = null;
-  const computeKey = (st) => probeKey(st, shelf.version);
+  let frame = 0;
   const busy = $('busy');
   const computer = (peComputer = createComputer(engine, shelf, {
     onResult: () => schedule(),
@@ -149,18 +147,11 @@ async function start() {
     const current = store.get();
     applyEmbed(current);
     showNotices(store);
-    computer.request(current, computeKey(current));
-    const shown = computer.shown();
-    const result = shown.result;
     // Until the newest result arrives, the views draw the state of the one they have.
-    const st = drawnState(current, shown.st);
-    const stale = shown.key !== computeKey(current) || shown.pkey !== pairsKey(current);
+    const { result, st, stale, fresh } = computer.frame(current);
     for (const v of document.querySelectorAll('.view')) v.setAttribute('aria-busy', String(stale));
     document.body.classList.toggle('stale', stale);
-    if (shown.key !== shownKey) {
-      shownKey = shown.key;
-      if (result) sentences.message(result.which, result.ok ? '' : result.message);
-    }
+    if (fresh && result) sentences.message(result.which, result.ok ? '' : result.message);
     sentences.render(current);
     controls.render(current);
     const active = st.view === 'order' && !st.embed ? 'heatmaps' : st.view;
@@ -181,15 +172,7 @@ async function start() {
       const panel = $(`view-${k}`);
       panel.hidden = k !== active || (st.embed && st.view === 'order');
       if (panel.hidden) continue;
-      if (k === 'lab') {
-        // The lab shows the sentences read by the trained models, whatever the switch.
-        const lk = JSON.stringify([st.a, st.b, st.layer, st.shift, st.scheme, st.vs, st.trained, shelf.version]);
-        if (lk !== labKey) {
-          labKey = lk;
-          labProbe = !shelf.schemes().length ? null : !result?.ok || result.trained ? result : computeTrained(shelf, st);
-        }
-        detail.lab.render(st, labProbe);
-      } else detail[k].render(st, result);
+      detail[k].render(st, k === 'lab' ? computer.labProbe(st, result) : result);
     }
     $('loading')?.remove();
     document.body.classList.add('ready');

@@ -13,10 +13,8 @@
 import { loadEngine } from '../engine.js';
 import { createStore } from '../state.js';
 import { h, clear } from '../dom.js';
-import { computeTrained } from '../compute.js';
 import { SENTENCE_VIEWS } from '../views/embed.js';
-import { createComputer, drawnState, statusText, probeKey } from '../computer.js';
-import { pairsKey } from '../compute.js';
+import { createComputer, drawnState, statusText } from '../computer.js';
 import { mountNorms } from '../views/norms.js';
 import { mountPairs } from '../views/pairs.js';
 import { createShelf } from '../lab/models.js';
@@ -149,8 +147,7 @@ export class PePlayground extends HTMLElement {
       return views[k];
     };
 
-    let frame = 0, labKey = '', labProbe = null, shownKey = null;
-    const computeKey = (st) => probeKey(st, shelf.version);
+    let frame = 0;
     const computer = (this._computer = createComputer(engine, shelf, {
       onResult: () => schedule(),
       onStatus: (s) => {
@@ -166,18 +163,11 @@ export class PePlayground extends HTMLElement {
       if (store.notices.length)
         notices.append(h('p', null, h('strong', null, 'Some attribute values were not valid and were replaced by defaults:')),
           h('ul', null, store.notices.map((n) => h('li', null, n))));
-      computer.request(current, computeKey(current));
-      const shown = computer.shown();
-      const result = shown.result;
       // Until the newest result arrives, the views draw the state of the one they have.
-      const st = drawnState(current, shown.st);
-      const stale = shown.key !== computeKey(current) || shown.pkey !== pairsKey(current);
+      const { result, st, stale, fresh } = computer.frame(current);
       viewsBox.classList.toggle('stale', stale);
       viewsBox.setAttribute('aria-busy', String(stale));
-      if (shown.key !== shownKey) {
-        shownKey = shown.key;
-        if (result) sentences.message(result.which, result.ok ? '' : result.message);
-      }
+      if (fresh && result) sentences.message(result.which, result.ok ? '' : result.message);
       const hide = (f) => st.hide.includes(f);
       sentencesBox.hidden = hide('sentences') || !SENTENCE_VIEWS.has(st.view);   // only what the view uses
       controlsBox.hidden = hide('controls');
@@ -190,14 +180,7 @@ export class PePlayground extends HTMLElement {
         const bar = section.querySelector(':scope > .exports');
         if (bar) bar.hidden = hide('exports');
       }
-      if (st.view === 'lab') {
-        const lk = JSON.stringify([st.a, st.b, st.layer, st.shift, st.scheme, st.vs, st.trained, shelf.version]);
-        if (lk !== labKey) {
-          labKey = lk;
-          labProbe = !shelf.schemes().length ? null : !result?.ok || result.trained ? result : computeTrained(shelf, st);
-        }
-        view.render(st, labProbe);
-      } else view.render(st, result);
+      view.render(st, st.view === 'lab' ? computer.labProbe(st, result) : result);
       this._root.classList.add('ready');
     };
     const schedule = () => (frame ||= requestAnimationFrame(render));
